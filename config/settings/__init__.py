@@ -1,0 +1,1 @@
+"""Settings: base.py is shared; dev, test and production each adjust it."""

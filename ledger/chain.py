@@ -1,0 +1,103 @@
+"""Canonical content of an entry, its fingerprint and its link in the hash chain.
+
+The canonical form is JSON with sorted keys, no whitespace, integer cents, ISO dates and UTC
+timestamps with microseconds: no floats, nothing that depends on the database or the locale.
+
+- fingerprint = sha256(canonical content): what a client asked to post (for idempotency).
+- hash = sha256(prev_hash + canonical content + seq, id, recorded_at, created_by): the chain.
+  Changing any posted byte changes every hash after it, so `verify_ledger` names the first
+  entry that no longer matches.
+"""
+
+import datetime
+import hashlib
+import json
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class CanonicalPosting:
+    account: str
+    side: str
+    amount: int
+    currency: str
+    memo: str
+
+    def as_dict(self) -> dict:
+        return {
+            "account": self.account,
+            "side": self.side,
+            "amount": self.amount,
+            "currency": self.currency,
+            "memo": self.memo,
+        }
+
+
+@dataclass(frozen=True)
+class CanonicalEntry:
+    """What an entry says, independent of when and by whom it was recorded."""
+
+    kind: str
+    effective_date: datetime.date
+    memo: str
+    source_ref: str
+    reverses: str | None
+    postings: tuple[CanonicalPosting, ...]
+
+    def as_dict(self) -> dict:
+        return {
+            "kind": self.kind,
+            "effective_date": self.effective_date.isoformat(),
+            "memo": self.memo,
+            "source_ref": self.source_ref,
+            "reverses": self.reverses,
+            "postings": [posting.as_dict() for posting in self.postings],
+        }
+
+    def fingerprint(self) -> str:
+        return sha256_hex(canonical_json(self.as_dict()))
+
+    def chain_hash(
+        self,
+        *,
+        prev_hash: str,
+        entry_id: str,
+        seq: int,
+        recorded_at: datetime.datetime,
+        created_by: int | None,
+    ) -> str:
+        record = {
+            **self.as_dict(),
+            "id": entry_id,
+            "seq": seq,
+            "recorded_at": recorded_at.astimezone(datetime.UTC).isoformat(timespec="microseconds"),
+            "created_by": created_by,
+        }
+        return sha256_hex(prev_hash + canonical_json(record))
+
+    def first_difference(self, other: "CanonicalEntry") -> tuple[str, str] | None:
+        """Return (field, detail) for the first way other differs from self, or None."""
+        for field in ("kind", "effective_date", "source_ref", "memo", "reverses"):
+            mine, theirs = getattr(self, field), getattr(other, field)
+            if mine != theirs:
+                return field, f"stored {mine!r}, submitted {theirs!r}"
+        if len(self.postings) != len(other.postings):
+            return "postings", f"stored {len(self.postings)}, submitted {len(other.postings)}"
+        for number, (mine, theirs) in enumerate(zip(self.postings, other.postings, strict=True), 1):
+            for field in ("account", "side", "amount", "currency", "memo"):
+                if getattr(mine, field) != getattr(theirs, field):
+                    name = "posting_memo" if field == "memo" else field
+                    detail = (
+                        f"posting {number}: stored {getattr(mine, field)!r}, "
+                        f"submitted {getattr(theirs, field)!r}"
+                    )
+                    return name, detail
+        return None
+
+
+def canonical_json(value: dict) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def sha256_hex(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -1,0 +1,460 @@
+"""Writes to the ledger: post an entry, reverse one, close a period.
+
+`post_entry` is the single writer of journal entries. It validates the whole entry (and raises
+a typed error naming the entry) before it writes anything, then, under the lock on the chain
+head row, inserts the entry as a draft, adds its postings and flips it to posted with the next
+seq and hash. The lock serializes posters on PostgreSQL; on SQLite, IMMEDIATE transactions do.
+So the chain never forks and seq never has a gap; the database triggers check both again.
+
+Idempotency follows TigerBeetle: the entry id is the client's UUID. Posting the same id with
+the same content returns the stored entry; with other content it raises EntryConflictError
+naming the first field that differs.
+"""
+
+import datetime
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from djmoney.money import Money
+
+from ledger.chain import CanonicalEntry, CanonicalPosting
+from ledger.exceptions import (
+    AccountNotPostableError,
+    AlreadyReversedError,
+    BalanceBoundError,
+    ClosedPeriodError,
+    CurrencyMismatchError,
+    DuplicateSourceError,
+    EntryConflictError,
+    EntryNotFoundError,
+    InvalidEntryError,
+    NonPositiveAmountError,
+    PeriodError,
+    TooFewPostingsError,
+    UnbalancedEntryError,
+    UnknownAccountError,
+)
+from ledger.models import (
+    Account,
+    BalanceSnapshot,
+    ChainHead,
+    EntryKind,
+    JournalEntry,
+    Period,
+    Posting,
+    Side,
+)
+from ledger.money import format_cents, from_cents, to_cents
+from ledger.periods import quarter_named, quarter_of
+from ledger.selectors import canonical_of, cumulative_totals, entry_row
+
+UNKNOWN_KIND = "Entry {entry_id}: {kind!r} is not a kind of entry the ledger knows"
+TOO_FEW_POSTINGS = "Entry {entry_id} needs at least two postings, got {count}"
+NON_POSITIVE_AMOUNT = "Entry {entry_id} line {line} ({account}): amount {amount} must be positive"
+UNKNOWN_ACCOUNT = "Entry {entry_id} names unknown account(s): {names}"
+CURRENCY_MISMATCH = "Entry {entry_id} line {line}: {account} holds {expected}, not {currency}"
+UNBALANCED = "Entry {entry_id} does not balance in {currency}: debits {debits}, credits {credits}"
+PLACEHOLDER_ACCOUNT = "Entry {entry_id}: {account} is a placeholder and takes no postings"
+ACCOUNT_NOT_OPEN = "Entry {entry_id}: {account} is not open on {date} (open {opened} to {closed})"
+CLOSED_PERIOD = "Entry {entry_id} is dated {date}, on or before the end of closed period {period}"
+CONFLICT = "Entry {entry_id} already exists with a different {field} ({detail})"
+DUPLICATE_SOURCE = "Entry {entry_id}: {kind} {source_ref!r} is already posted as entry {existing}"
+ENTRY_NOT_FOUND = "Entry {entry_id} does not exist or is not posted"
+ALREADY_REVERSED = "Entry {entry_id} is already reversed by entry {reversal}"
+BOUND_EXCEEDED = "Entry {entry_id} would leave {account} at {balance}: {rule}"
+PERIOD_ALREADY_CLOSED = "Period {period} is already closed"
+PERIOD_OUT_OF_ORDER = "Close {earlier} before {period}: quarters close in order"
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of an entry as a caller submits it: an account name, a side and Money."""
+
+    account: str
+    side: str
+    amount: Money
+    memo: str = ""
+
+
+def debit(account: str, amount: Money, memo: str = "") -> Line:
+    return Line(account=account, side=Side.DEBIT, amount=amount, memo=memo)
+
+
+def credit(account: str, amount: Money, memo: str = "") -> Line:
+    return Line(account=account, side=Side.CREDIT, amount=amount, memo=memo)
+
+
+@transaction.atomic
+def post_entry(
+    *,
+    entry_id: uuid.UUID,
+    kind: str,
+    lines: Sequence[Line],
+    effective_date: datetime.date | None = None,
+    memo: str = "",
+    source_ref: str = "",
+    reverses: uuid.UUID | None = None,
+    created_by=None,
+) -> JournalEntry:
+    """Post one balanced entry, or return it if this id was already posted with this content.
+
+    Raise InvalidEntryError (and its kin) for an entry that can never post, EntryConflictError
+    when the id exists with other content, DuplicateSourceError, AlreadyReversedError,
+    ClosedPeriodError, AccountNotPostableError or BalanceBoundError.
+    """
+    entry_id = uuid.UUID(str(entry_id))
+    effective_date = effective_date or timezone.localdate()
+    if kind not in EntryKind.values:
+        raise InvalidEntryError(UNKNOWN_KIND.format(entry_id=entry_id, kind=kind), kind=kind)
+    accounts = _resolve_accounts(entry_id, lines)
+    canonical = _canonical(
+        entry_id, kind, effective_date, memo, source_ref, reverses, lines, accounts
+    )
+
+    head = _lock_chain_head()
+    # Looked up under the lock, so a concurrent poster of the same id is seen here.
+    stored = JournalEntry.objects.filter(id=entry_id, status=JournalEntry.Status.POSTED).first()
+    if stored is not None:
+        return _replay(stored, canonical)
+    _check_reversal_target(entry_id, reverses)
+    _check_source_unique(entry_id, kind, source_ref)
+    _check_postable(entry_id, effective_date, accounts.values())
+    period = _open_period_for(entry_id, effective_date)
+    _check_bounds(entry_id, canonical.postings, accounts)
+
+    entry = JournalEntry.objects.create(
+        id=entry_id,
+        kind=kind,
+        effective_date=effective_date,
+        period=period,
+        recorded_at=timezone.now(),
+        memo=memo,
+        source_ref=source_ref,
+        reverses_id=reverses,
+        fingerprint=canonical.fingerprint(),
+        created_by=created_by,
+    )
+    Posting.objects.bulk_create(
+        Posting(
+            entry=entry,
+            account=accounts[line.account],
+            side=posting.side,
+            amount=posting.amount,
+            effective_date=effective_date,
+            memo=posting.memo,
+        )
+        for line, posting in zip(lines, canonical.postings, strict=True)
+    )
+    entry.seq = head.seq + 1
+    entry.prev_hash = head.hash
+    entry.hash = canonical.chain_hash(
+        prev_hash=head.hash,
+        entry_id=str(entry_id),
+        seq=entry.seq,
+        recorded_at=entry.recorded_at,
+        created_by=entry.created_by_id,
+    )
+    entry.status = JournalEntry.Status.POSTED
+    entry.save(update_fields=["status", "seq", "prev_hash", "hash"])
+    ChainHead.objects.filter(id=head.id).update(seq=entry.seq, hash=entry.hash)
+    return entry
+
+
+@transaction.atomic
+def reverse_entry(
+    *,
+    entry_id: uuid.UUID,
+    reverses: uuid.UUID,
+    effective_date: datetime.date | None = None,
+    memo: str = "",
+    created_by=None,
+) -> JournalEntry:
+    """Post entry_id mirroring every posting of the entry it reverses (at most once).
+
+    Raise EntryNotFoundError or AlreadyReversedError, and whatever post_entry raises.
+    """
+    original = (
+        JournalEntry.objects.filter(id=reverses, status=JournalEntry.Status.POSTED)
+        .prefetch_related("postings__account")
+        .first()
+    )
+    if original is None:
+        raise EntryNotFoundError(ENTRY_NOT_FOUND.format(entry_id=reverses), entry_id=reverses)
+    mirror = {Side.DEBIT: Side.CREDIT, Side.CREDIT: Side.DEBIT}
+    lines = [
+        Line(
+            account=posting.account.name,
+            side=mirror[posting.side],
+            amount=from_cents(posting.amount, posting.account.currency),
+            memo=posting.memo,
+        )
+        for posting in original.postings.all()
+    ]
+    return post_entry(
+        entry_id=entry_id,
+        kind=EntryKind.REVERSAL,
+        lines=lines,
+        effective_date=effective_date,
+        memo=memo or f"Reversal of entry {original.seq}",
+        reverses=original.id,
+        created_by=created_by,
+    )
+
+
+@transaction.atomic
+def close_period(*, period: str, closed_by=None) -> Period:
+    """Close a fiscal quarter: snapshot every account's totals at its end, then lock it.
+
+    Quarters close in order. After the close no entry may be dated on or before its end.
+    Raise PeriodError when it is already closed or an earlier quarter is still open.
+    """
+    quarter = quarter_named(period)
+    _lock_chain_head()  # no entry posts while the snapshot is taken
+    target = _period_row(quarter)
+    target = Period.objects.select_for_update().get(id=target.id)
+    if target.status == Period.Status.CLOSED:
+        raise PeriodError(PERIOD_ALREADY_CLOSED.format(period=target.name), period=target.name)
+    earlier = (
+        Period.objects.filter(start_date__lt=target.start_date)
+        .exclude(status=Period.Status.CLOSED)
+        .first()
+    )
+    if earlier is not None:
+        raise PeriodError(
+            PERIOD_OUT_OF_ORDER.format(earlier=earlier.name, period=target.name),
+            period=target.name,
+        )
+    totals = cumulative_totals(as_of=target.end_date)
+    BalanceSnapshot.objects.bulk_create(
+        BalanceSnapshot(period=target, account_id=account_id, debits=debits, credits=credits)
+        for account_id, (debits, credits) in sorted(totals.items())
+    )
+    head = ChainHead.objects.get(id=1)
+    target.status = Period.Status.CLOSED
+    target.closed_at = timezone.now()
+    target.closed_by = closed_by
+    target.head_seq = head.seq
+    target.head_hash = head.hash
+    target.save()
+    return target
+
+
+def _resolve_accounts(entry_id: uuid.UUID, lines: Sequence[Line]) -> dict[str, Account]:
+    if len(lines) < 2:
+        raise TooFewPostingsError(
+            TOO_FEW_POSTINGS.format(entry_id=entry_id, count=len(lines)), entry_id=entry_id
+        )
+    names = {line.account for line in lines}
+    accounts = {account.name: account for account in Account.objects.filter(name__in=names)}
+    missing = sorted(names - accounts.keys())
+    if missing:
+        raise UnknownAccountError(
+            UNKNOWN_ACCOUNT.format(entry_id=entry_id, names=", ".join(missing)),
+            entry_id=entry_id,
+            accounts=", ".join(missing),
+        )
+    return accounts
+
+
+def _canonical(
+    entry_id, kind, effective_date, memo, source_ref, reverses, lines, accounts
+) -> CanonicalEntry:
+    """Validate amounts, currencies and balance; return the entry's canonical content."""
+    postings = []
+    net: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for number, line in enumerate(lines, 1):
+        account = accounts[line.account]
+        cents = to_cents(line.amount)
+        if cents <= 0:
+            raise NonPositiveAmountError(
+                NON_POSITIVE_AMOUNT.format(
+                    entry_id=entry_id, line=number, account=account.name, amount=line.amount
+                ),
+                entry_id=entry_id,
+                line=number,
+            )
+        currency = line.amount.currency.code
+        if currency != account.currency:
+            raise CurrencyMismatchError(
+                CURRENCY_MISMATCH.format(
+                    entry_id=entry_id,
+                    line=number,
+                    account=account.name,
+                    expected=account.currency,
+                    currency=currency,
+                ),
+                entry_id=entry_id,
+                line=number,
+            )
+        side = Side(line.side)
+        net[currency][0 if side == Side.DEBIT else 1] += cents
+        postings.append(CanonicalPosting(account.name, side.value, cents, currency, line.memo))
+    for currency, (debits, credits) in sorted(net.items()):
+        if debits != credits:
+            raise UnbalancedEntryError(
+                UNBALANCED.format(
+                    entry_id=entry_id,
+                    currency=currency,
+                    debits=format_cents(debits, currency),
+                    credits=format_cents(credits, currency),
+                ),
+                entry_id=entry_id,
+                currency=currency,
+            )
+    return CanonicalEntry(
+        kind=str(kind),
+        effective_date=effective_date,
+        memo=memo,
+        source_ref=source_ref,
+        reverses=str(reverses) if reverses else None,
+        postings=tuple(postings),
+    )
+
+
+def _replay(stored: JournalEntry, submitted: CanonicalEntry) -> JournalEntry:
+    if stored.fingerprint == submitted.fingerprint():
+        return stored
+    difference = canonical_of(entry_row(stored.id)).first_difference(submitted)
+    field, detail = difference or ("content", "fingerprint differs")
+    raise EntryConflictError(
+        CONFLICT.format(entry_id=stored.id, field=field, detail=detail),
+        field=field,
+        entry_id=stored.id,
+    )
+
+
+def _lock_chain_head() -> ChainHead:
+    head = ChainHead.objects.select_for_update().filter(id=1).first()
+    if head is None:
+        ChainHead.objects.bulk_create([ChainHead(id=1)], ignore_conflicts=True)
+        head = ChainHead.objects.select_for_update().get(id=1)
+    return head
+
+
+def _check_reversal_target(entry_id: uuid.UUID, reverses: uuid.UUID | None) -> None:
+    if reverses is None:
+        return
+    target = JournalEntry.objects.filter(id=reverses, status=JournalEntry.Status.POSTED).first()
+    if target is None:
+        raise EntryNotFoundError(ENTRY_NOT_FOUND.format(entry_id=reverses), entry_id=reverses)
+    reversal = JournalEntry.objects.filter(reverses=target).values_list("id", flat=True).first()
+    if reversal is not None:
+        raise AlreadyReversedError(
+            ALREADY_REVERSED.format(entry_id=reverses, reversal=reversal),
+            entry_id=reverses,
+            reversal=reversal,
+        )
+
+
+def _check_source_unique(entry_id: uuid.UUID, kind: str, source_ref: str) -> None:
+    if not source_ref:
+        return
+    existing = (
+        JournalEntry.objects.filter(kind=kind, source_ref=source_ref)
+        .values_list("id", flat=True)
+        .first()
+    )
+    if existing is not None:
+        raise DuplicateSourceError(
+            DUPLICATE_SOURCE.format(
+                entry_id=entry_id, kind=kind, source_ref=source_ref, existing=existing
+            ),
+            entry_id=entry_id,
+            existing=existing,
+        )
+
+
+def _check_postable(
+    entry_id: uuid.UUID, effective_date: datetime.date, accounts: Iterable[Account]
+) -> None:
+    for account in sorted(accounts, key=lambda a: a.name):
+        if account.is_placeholder:
+            raise AccountNotPostableError(
+                PLACEHOLDER_ACCOUNT.format(entry_id=entry_id, account=account.name),
+                entry_id=entry_id,
+                account=account.name,
+            )
+        if effective_date < account.opened_on or (
+            account.closed_on is not None and effective_date > account.closed_on
+        ):
+            raise AccountNotPostableError(
+                ACCOUNT_NOT_OPEN.format(
+                    entry_id=entry_id,
+                    account=account.name,
+                    date=effective_date,
+                    opened=account.opened_on,
+                    closed=account.closed_on or "now",
+                ),
+                entry_id=entry_id,
+                account=account.name,
+            )
+
+
+def _open_period_for(entry_id: uuid.UUID, effective_date: datetime.date) -> Period:
+    """Return the quarter of the date (created on first use). Raise ClosedPeriodError."""
+    quarter = quarter_of(effective_date)
+    rows = list(
+        Period.objects.filter(
+            Q(start_date=quarter.start_date)
+            | Q(status=Period.Status.CLOSED, end_date__gte=effective_date)
+        )
+    )
+    closed = [row for row in rows if row.status == Period.Status.CLOSED]
+    if closed:
+        raise ClosedPeriodError(
+            CLOSED_PERIOD.format(entry_id=entry_id, date=effective_date, period=closed[-1].name),
+            entry_id=entry_id,
+            period=closed[-1].name,
+        )
+    return rows[0] if rows else _period_row(quarter)
+
+
+def _period_row(quarter) -> Period:
+    period, _ = Period.objects.get_or_create(
+        name=quarter.name,
+        defaults={
+            "fiscal_year": quarter.fiscal_year,
+            "quarter": quarter.quarter,
+            "start_date": quarter.start_date,
+            "end_date": quarter.end_date,
+        },
+    )
+    return period
+
+
+def _check_bounds(
+    entry_id: uuid.UUID, postings: Sequence[CanonicalPosting], accounts: dict[str, Account]
+) -> None:
+    """Refuse an entry that would push a bounded account past its bound (all history)."""
+    bounded = {name: a for name, a in accounts.items() if a.bound}
+    if not bounded:
+        return
+    # The chain-head lock is held, so no other poster can move these balances meanwhile.
+    totals = cumulative_totals(account_ids=[a.id for a in bounded.values()])
+    for name, account in sorted(bounded.items()):
+        debits, credits = totals.get(account.id, (0, 0))
+        for posting in postings:
+            if posting.account == name:
+                if posting.side == Side.DEBIT:
+                    debits += posting.amount
+                else:
+                    credits += posting.amount
+        over = (account.bound == Account.Bound.DEBITS_NOT_OVER_CREDITS and debits > credits) or (
+            account.bound == Account.Bound.CREDITS_NOT_OVER_DEBITS and credits > debits
+        )
+        if over:
+            raise BalanceBoundError(
+                BOUND_EXCEEDED.format(
+                    entry_id=entry_id,
+                    account=name,
+                    balance=format_cents(debits - credits, account.currency),
+                    rule=Account.Bound(account.bound).label.lower(),
+                ),
+                entry_id=entry_id,
+                account=name,
+            )
