@@ -123,8 +123,8 @@ def post_entry(
         return _replay(stored, canonical)
     _check_reversal_target(entry_id, reverses)
     _check_source_unique(entry_id, kind, source_ref)
-    _check_postable(entry_id, effective_date, accounts.values())
     period = _open_period_for(entry_id, effective_date)
+    _check_postable(entry_id, effective_date, accounts.values())
     _check_bounds(entry_id, canonical.postings, accounts)
 
     entry = JournalEntry.objects.create(

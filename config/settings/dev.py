@@ -8,3 +8,6 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Static files are served from the apps (finders); only production collects them.
+STATIC_ROOT = None

@@ -20,7 +20,7 @@ from ledger.services import credit, debit, post_entry
 DEMO_NAMESPACE = uuid.UUID("6f1c2a52-3c1e-4d0e-9a57-0d5e7a1c9b10")
 OPENING_ENTRY_ID = uuid.uuid5(DEMO_NAMESPACE, "opening-balances")
 DEMO_PEOPLE = [
-    # (username, password, superuser, description)
+    # Each: username, password, whether superuser, and what the sign-in is for.
     ("admin", "tillshare-admin", True, "administrator (Django admin)"),
     ("treasurer", "tillshare-treasurer", False, "treasurer"),
 ]
