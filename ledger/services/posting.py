@@ -1,10 +1,11 @@
-"""Writes to the ledger: post an entry, reverse one, close a period.
+"""Post journal entries and reverse them.
 
 `post_entry` is the single writer of journal entries. It validates the whole entry (and raises
 a typed error naming the entry) before it writes anything, then, under the lock on the chain
 head row, inserts the entry as a draft, adds its postings and flips it to posted with the next
 seq and hash. The lock serializes posters on PostgreSQL; on SQLite, IMMEDIATE transactions do.
 So the chain never forks and seq never has a gap; the database triggers check both again.
+Its statements live in `store.py` (fixed SQL: this is the hot path).
 
 Idempotency follows TigerBeetle: the entry id is the client's UUID. Posting the same id with
 the same content returns the stored entry; with other content it raises EntryConflictError
@@ -17,8 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
 from django.utils import timezone
 from djmoney.money import Money
 
@@ -34,24 +34,17 @@ from ledger.exceptions import (
     EntryNotFoundError,
     InvalidEntryError,
     NonPositiveAmountError,
-    PeriodError,
     TooFewPostingsError,
     UnbalancedEntryError,
     UnknownAccountError,
 )
-from ledger.models import (
-    Account,
-    BalanceSnapshot,
-    ChainHead,
-    EntryKind,
-    JournalEntry,
-    Period,
-    Posting,
-    Side,
-)
+from ledger.models import Account, EntryKind, JournalEntry, Period, Side
 from ledger.money import format_cents, from_cents, to_cents
-from ledger.periods import quarter_named, quarter_of
+from ledger.periods import quarter_of
 from ledger.selectors import canonical_of, cumulative_totals, entry_row
+from ledger.services import store
+from ledger.services.periods import period_row
+from ledger.services.store import AccountRow
 
 UNKNOWN_KIND = "Entry {entry_id}: {kind!r} is not a kind of entry the ledger knows"
 TOO_FEW_POSTINGS = "Entry {entry_id} needs at least two postings, got {count}"
@@ -67,8 +60,6 @@ DUPLICATE_SOURCE = "Entry {entry_id}: {kind} {source_ref!r} is already posted as
 ENTRY_NOT_FOUND = "Entry {entry_id} does not exist or is not posted"
 ALREADY_REVERSED = "Entry {entry_id} is already reversed by entry {reversal}"
 BOUND_EXCEEDED = "Entry {entry_id} would leave {account} at {balance}: {rule}"
-PERIOD_ALREADY_CLOSED = "Period {period} is already closed"
-PERIOD_OUT_OF_ORDER = "Close {earlier} before {period}: quarters close in order"
 
 
 @dataclass(frozen=True)
@@ -115,53 +106,59 @@ def post_entry(
     canonical = _canonical(
         entry_id, kind, effective_date, memo, source_ref, reverses, lines, accounts
     )
+    fingerprint = canonical.fingerprint()
 
-    head = _lock_chain_head()
+    head_seq, head_hash = store.lock_chain_head()
     # Looked up under the lock, so a concurrent poster of the same id is seen here.
-    stored = JournalEntry.objects.filter(id=entry_id, status=JournalEntry.Status.POSTED).first()
-    if stored is not None:
-        return _replay(stored, canonical)
+    stored_fingerprint = store.posted_fingerprint(entry_id)
+    if stored_fingerprint is not None:
+        return _replay(entry_id, stored_fingerprint, canonical)
     _check_reversal_target(entry_id, reverses)
     _check_source_unique(entry_id, kind, source_ref)
-    period = _open_period_for(entry_id, effective_date)
+    period_id = _open_period_for(entry_id, effective_date)
     _check_postable(entry_id, effective_date, accounts.values())
     _check_bounds(entry_id, canonical.postings, accounts)
 
-    entry = JournalEntry.objects.create(
+    entry = JournalEntry(
         id=entry_id,
+        status=JournalEntry.Status.POSTED,
+        seq=head_seq + 1,
         kind=kind,
         effective_date=effective_date,
-        period=period,
+        period_id=period_id,
         recorded_at=timezone.now(),
         memo=memo,
         source_ref=source_ref,
         reverses_id=reverses,
-        fingerprint=canonical.fingerprint(),
-        created_by=created_by,
+        fingerprint=fingerprint,
+        prev_hash=head_hash,
+        created_by_id=created_by.pk if created_by is not None else None,
     )
-    Posting.objects.bulk_create(
-        Posting(
-            entry=entry,
-            account=accounts[line.account],
-            side=posting.side,
-            amount=posting.amount,
-            effective_date=effective_date,
-            memo=posting.memo,
-        )
-        for line, posting in zip(lines, canonical.postings, strict=True)
-    )
-    entry.seq = head.seq + 1
-    entry.prev_hash = head.hash
     entry.hash = canonical.chain_hash(
-        prev_hash=head.hash,
+        prev_hash=head_hash,
         entry_id=str(entry_id),
         seq=entry.seq,
         recorded_at=entry.recorded_at,
         created_by=entry.created_by_id,
     )
-    entry.status = JournalEntry.Status.POSTED
-    entry.save(update_fields=["status", "seq", "prev_hash", "hash"])
-    ChainHead.objects.filter(id=head.id).update(seq=entry.seq, hash=entry.hash)
+    store.insert_posted_entry(
+        entry_id=entry_id,
+        kind=kind,
+        effective_date=effective_date,
+        period_id=period_id,
+        recorded_at=entry.recorded_at,
+        memo=memo,
+        source_ref=source_ref,
+        reverses=reverses,
+        fingerprint=fingerprint,
+        created_by_id=entry.created_by_id,
+        postings=[(accounts[p.account].id, p.side, p.amount, p.memo) for p in canonical.postings],
+        seq=entry.seq,
+        prev_hash=head_hash,
+        entry_hash=entry.hash,
+    )
+    entry._state.adding = False
+    entry._state.db = connection.alias
     return entry
 
 
@@ -206,51 +203,13 @@ def reverse_entry(
     )
 
 
-@transaction.atomic
-def close_period(*, period: str, closed_by=None) -> Period:
-    """Close a fiscal quarter: snapshot every account's totals at its end, then lock it.
-
-    Quarters close in order. After the close no entry may be dated on or before its end.
-    Raise PeriodError when it is already closed or an earlier quarter is still open.
-    """
-    quarter = quarter_named(period)
-    _lock_chain_head()  # no entry posts while the snapshot is taken
-    target = _period_row(quarter)
-    target = Period.objects.select_for_update().get(id=target.id)
-    if target.status == Period.Status.CLOSED:
-        raise PeriodError(PERIOD_ALREADY_CLOSED.format(period=target.name), period=target.name)
-    earlier = (
-        Period.objects.filter(start_date__lt=target.start_date)
-        .exclude(status=Period.Status.CLOSED)
-        .first()
-    )
-    if earlier is not None:
-        raise PeriodError(
-            PERIOD_OUT_OF_ORDER.format(earlier=earlier.name, period=target.name),
-            period=target.name,
-        )
-    totals = cumulative_totals(as_of=target.end_date)
-    BalanceSnapshot.objects.bulk_create(
-        BalanceSnapshot(period=target, account_id=account_id, debits=debits, credits=credits)
-        for account_id, (debits, credits) in sorted(totals.items())
-    )
-    head = ChainHead.objects.get(id=1)
-    target.status = Period.Status.CLOSED
-    target.closed_at = timezone.now()
-    target.closed_by = closed_by
-    target.head_seq = head.seq
-    target.head_hash = head.hash
-    target.save()
-    return target
-
-
-def _resolve_accounts(entry_id: uuid.UUID, lines: Sequence[Line]) -> dict[str, Account]:
+def _resolve_accounts(entry_id: uuid.UUID, lines: Sequence[Line]) -> dict[str, AccountRow]:
     if len(lines) < 2:
         raise TooFewPostingsError(
             TOO_FEW_POSTINGS.format(entry_id=entry_id, count=len(lines)), entry_id=entry_id
         )
     names = {line.account for line in lines}
-    accounts = {account.name: account for account in Account.objects.filter(name__in=names)}
+    accounts = store.accounts_named(names)
     missing = sorted(names - accounts.keys())
     if missing:
         raise UnknownAccountError(
@@ -316,24 +275,19 @@ def _canonical(
     )
 
 
-def _replay(stored: JournalEntry, submitted: CanonicalEntry) -> JournalEntry:
-    if stored.fingerprint == submitted.fingerprint():
-        return stored
-    difference = canonical_of(entry_row(stored.id)).first_difference(submitted)
+def _replay(
+    entry_id: uuid.UUID, stored_fingerprint: str, submitted: CanonicalEntry
+) -> JournalEntry:
+    """Return the stored entry when the content is the same; else name the first difference."""
+    if stored_fingerprint == submitted.fingerprint():
+        return JournalEntry.objects.get(id=entry_id)
+    difference = canonical_of(entry_row(entry_id)).first_difference(submitted)
     field, detail = difference or ("content", "fingerprint differs")
     raise EntryConflictError(
-        CONFLICT.format(entry_id=stored.id, field=field, detail=detail),
+        CONFLICT.format(entry_id=entry_id, field=field, detail=detail),
         field=field,
-        entry_id=stored.id,
+        entry_id=entry_id,
     )
-
-
-def _lock_chain_head() -> ChainHead:
-    head = ChainHead.objects.select_for_update().filter(id=1).first()
-    if head is None:
-        ChainHead.objects.bulk_create([ChainHead(id=1)], ignore_conflicts=True)
-        head = ChainHead.objects.select_for_update().get(id=1)
-    return head
 
 
 def _check_reversal_target(entry_id: uuid.UUID, reverses: uuid.UUID | None) -> None:
@@ -370,7 +324,7 @@ def _check_source_unique(entry_id: uuid.UUID, kind: str, source_ref: str) -> Non
 
 
 def _check_postable(
-    entry_id: uuid.UUID, effective_date: datetime.date, accounts: Iterable[Account]
+    entry_id: uuid.UUID, effective_date: datetime.date, accounts: Iterable[AccountRow]
 ) -> None:
     for account in sorted(accounts, key=lambda a: a.name):
         if account.is_placeholder:
@@ -395,15 +349,10 @@ def _check_postable(
             )
 
 
-def _open_period_for(entry_id: uuid.UUID, effective_date: datetime.date) -> Period:
-    """Return the quarter of the date (created on first use). Raise ClosedPeriodError."""
+def _open_period_for(entry_id: uuid.UUID, effective_date: datetime.date) -> int:
+    """Return the id of the date's quarter (created on first use). Raise ClosedPeriodError."""
     quarter = quarter_of(effective_date)
-    rows = list(
-        Period.objects.filter(
-            Q(start_date=quarter.start_date)
-            | Q(status=Period.Status.CLOSED, end_date__gte=effective_date)
-        )
-    )
+    rows = store.periods_touching(quarter.start_date, effective_date)
     closed = [row for row in rows if row.status == Period.Status.CLOSED]
     if closed:
         raise ClosedPeriodError(
@@ -411,39 +360,33 @@ def _open_period_for(entry_id: uuid.UUID, effective_date: datetime.date) -> Peri
             entry_id=entry_id,
             period=closed[-1].name,
         )
-    return rows[0] if rows else _period_row(quarter)
-
-
-def _period_row(quarter) -> Period:
-    period, _ = Period.objects.get_or_create(
-        name=quarter.name,
-        defaults={
-            "fiscal_year": quarter.fiscal_year,
-            "quarter": quarter.quarter,
-            "start_date": quarter.start_date,
-            "end_date": quarter.end_date,
-        },
-    )
-    return period
+    return rows[0].id if rows else period_row(quarter).id
 
 
 def _check_bounds(
-    entry_id: uuid.UUID, postings: Sequence[CanonicalPosting], accounts: dict[str, Account]
+    entry_id: uuid.UUID, postings: Sequence[CanonicalPosting], accounts: dict[str, AccountRow]
 ) -> None:
-    """Refuse an entry that would push a bounded account past its bound (all history)."""
-    bounded = {name: a for name, a in accounts.items() if a.bound}
+    """Refuse an entry that would push a bounded account past its bound (over all history).
+
+    Only an entry that moves an account toward its bound can break it, so a cash sale into a
+    drawer costs nothing here; a paid-out reads the drawer's balance.
+    """
+    moves: dict[str, int] = defaultdict(int)  # debit-positive change per account
+    for posting in postings:
+        moves[posting.account] += posting.amount if posting.side == Side.DEBIT else -posting.amount
+    bounded = {
+        name: account
+        for name, account in accounts.items()
+        if (account.bound == Account.Bound.DEBITS_NOT_OVER_CREDITS and moves[name] > 0)
+        or (account.bound == Account.Bound.CREDITS_NOT_OVER_DEBITS and moves[name] < 0)
+    }
     if not bounded:
         return
     # The chain-head lock is held, so no other poster can move these balances meanwhile.
     totals = cumulative_totals(account_ids=[a.id for a in bounded.values()])
     for name, account in sorted(bounded.items()):
         debits, credits = totals.get(account.id, (0, 0))
-        for posting in postings:
-            if posting.account == name:
-                if posting.side == Side.DEBIT:
-                    debits += posting.amount
-                else:
-                    credits += posting.amount
+        debits, credits = debits + max(moves[name], 0), credits + max(-moves[name], 0)
         over = (account.bound == Account.Bound.DEBITS_NOT_OVER_CREDITS and debits > credits) or (
             account.bound == Account.Bound.CREDITS_NOT_OVER_DEBITS and credits > debits
         )
