@@ -11,6 +11,8 @@ its historical models and `manage.py demo` with the current ones.
 
 import datetime
 
+from ledger.models import ROOT_TYPES
+
 CHART_OPENED_ON = datetime.date(2026, 1, 1)
 
 PROGRAMS = [
@@ -82,13 +84,7 @@ ACCOUNTS = [
     ("Expenses:CashOverShort", "Cash drawer variances", False, MG, ""),
 ]
 
-ROOT_TYPES = {
-    "Assets": ("asset", "D"),
-    "Liabilities": ("liability", "C"),
-    "NetAssets": ("net_assets", "C"),
-    "Income": ("income", "C"),
-    "Expenses": ("expense", "D"),
-}
+NORMAL_SIDES = {"Assets": "D", "Liabilities": "C", "NetAssets": "C", "Income": "C", "Expenses": "D"}
 
 
 def program_accounts(component: str) -> list[tuple[str, str, bool, str, str]]:
@@ -124,12 +120,12 @@ def install_chart(account_model, program_model) -> int:
     def ensure(name, description="", placeholder=True, function="", bound="", program=None):
         if name not in existing:
             parent_name = name.rpartition(":")[0]
-            root_type, normal_side = ROOT_TYPES[name.split(":")[0]]
+            root = name.split(":")[0]
             existing[name] = account_model.objects.create(
                 name=name,
                 parent=ensure(parent_name) if parent_name else None,
-                root_type=root_type,
-                normal_side=normal_side,
+                root_type=ROOT_TYPES[root],
+                normal_side=NORMAL_SIDES[root],
                 currency="USD",
                 is_placeholder=placeholder,
                 program=program,

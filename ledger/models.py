@@ -28,17 +28,30 @@ for SQLite and PostgreSQL in `ledger/triggers.py` (installed by migrations). The
 import re
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 
 # Beancount account names: a root, then components that start with an upper-case letter or a
 # digit and continue with letters, digits or hyphens (beancount/core/account.py), ASCII here.
-ROOT_NAMES = ("Assets", "Liabilities", "NetAssets", "Income", "Expenses")
 ACCOUNT_NAME_RE = re.compile(
     r"^(Assets|Liabilities|NetAssets|Income|Expenses)(:[A-Z0-9][A-Za-z0-9-]*)*$"
 )
 GENESIS_HASH = "0" * 64
+ROOT_TYPES = {
+    "Assets": "asset",
+    "Liabilities": "liability",
+    "NetAssets": "net_assets",
+    "Income": "income",
+    "Expenses": "expense",
+}
+INVALID_ACCOUNT_NAME = (
+    "{name!r} is not an account name: a root (Assets, Liabilities, NetAssets, Income, Expenses) "
+    "then components that start with a capital letter or digit, joined by colons"
+)
+WRONG_ROOT_TYPE = "{name} is under {root}, so its type must match"
+WRONG_PARENT = "The parent of {name} must be {parent!r}"
 
 
 class Side(models.TextChoices):
@@ -143,9 +156,20 @@ class Account(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def parent_name(self) -> str:
-        return self.name.rpartition(":")[0]
+    def clean(self) -> None:
+        """Check that the name, its parent and the root type tell the same story."""
+        if not ACCOUNT_NAME_RE.match(self.name or ""):
+            raise ValidationError({"name": INVALID_ACCOUNT_NAME.format(name=self.name)})
+        root = self.name.split(":")[0]
+        if ROOT_TYPES[root] != self.root_type:
+            raise ValidationError({"root_type": WRONG_ROOT_TYPE.format(name=self.name, root=root)})
+        parent_name = self.name.rpartition(":")[0]
+        if (self.parent.name if self.parent_id else "") != parent_name:
+            raise ValidationError(
+                {"parent": WRONG_PARENT.format(name=self.name, parent=parent_name)}
+            )
+        if self.function and self.root_type != self.RootType.EXPENSE:
+            raise ValidationError({"function": "Only expense accounts have a functional class."})
 
 
 class Period(models.Model):

@@ -16,9 +16,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--as-of", help="Balances at the end of this date (YYYY-MM-DD).")
         parser.add_argument("--period", help="Activity over one fiscal quarter, e.g. 2026Q1.")
-        parser.add_argument("--format", choices=["table", "csv", "json"], default="table")
+        parser.add_argument(
+            "--format", dest="output_format", choices=["table", "csv", "json"], default="table"
+        )
 
-    def handle(self, *args, as_of, period, format, **options):
+    def handle(self, *args, as_of, period, output_format, **options):
         if as_of and period:
             raise CommandError("Give --as-of or --period, not both.")
         try:
@@ -28,7 +30,7 @@ class Command(BaseCommand):
         except ValueError as error:
             raise CommandError(str(error)) from error
         report = trial_balance(as_of=as_of_date, period=period)
-        {"table": self._table, "csv": self._csv, "json": self._json}[format](report)
+        {"table": self._table, "csv": self._csv, "json": self._json}[output_format](report)
 
     def _table(self, report):
         width = max([len(row.account) for row in report.rows] + [len("Account")])
