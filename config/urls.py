@@ -1,12 +1,14 @@
-"""Top-level URLs: health check, admin, API schema and docs."""
+"""Top-level URLs: home page, health check, admin, API schema and docs."""
 
 from django.contrib import admin
 from django.urls import path
+from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config.health import healthz
 
 urlpatterns = [
+    path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
