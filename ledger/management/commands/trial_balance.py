@@ -42,9 +42,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Trial balance, {scope}")
         self.stdout.write(f"{'Account':<{width}}  {'Debit':>14}  {'Credit':>14}")
         for row in report.rows:
-            self.stdout.write(
-                f"{row.account:<{width}}  {_amount(row.debit):>14}  {_amount(row.credit):>14}"
-            )
+            line = f"{row.account:<{width}}  {_amount(row.debit):>14}  {_amount(row.credit):>14}"
+            self.stdout.write(line.rstrip())
         for currency, (debits, credits) in report.totals.items():
             self.stdout.write(
                 f"{'Total ' + currency:<{width}}  {debits.amount:>14,.2f}  {credits.amount:>14,.2f}"
