@@ -125,6 +125,21 @@ AUTO_CONVERT_MONEY = False
 # Ledger: the month (1-12) in which the fiscal year starts; quarters count from it.
 LEDGER_FISCAL_YEAR_START_MONTH = int(os.environ.get("TILLSHARE_FISCAL_YEAR_START_MONTH", "1"))
 
+# Point of sale.
+# Sales tax is rounded half-up once per check and rate ("check") or on every line ("line").
+POS_TAX_ROUNDING = os.environ.get("TILLSHARE_TAX_ROUNDING", "check")
+# Sales after midnight belong to the evening before, until this hour (local time).
+POS_BUSINESS_DAY_STARTS_AT_HOUR = 4
+# A discount above this percentage needs a manager's PIN.
+POS_DISCOUNT_APPROVAL_PERCENT = 20
+# A drawer variance above this many cents (either way) needs a manager's PIN to close.
+POS_VARIANCE_APPROVAL_CENTS = 500
+# Staff PINs: failed attempts before a lockout, and its length in minutes.
+POS_PIN_MAX_ATTEMPTS = 5
+POS_PIN_LOCKOUT_MINUTES = 5
+# The card gateway: "fake" (in memory, demo and tests) or "stripe" (pos/payments.py).
+POS_PAYMENT_GATEWAY = os.environ.get("TILLSHARE_PAYMENT_GATEWAY", "fake")
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.api.exception_handler",

@@ -1,0 +1,339 @@
+"""Paying and closing a check, discounts and comps, and the ledger entry of a closed check.
+
+A check closes when its payments cover its total: the last payment and the close, with its ONE
+balanced ledger entry, commit together or not at all. The entry (idempotent by an id derived
+from the tab's UUID) debits each tender account (the drawer for cash, Stripe clearing for
+cards), credits income per category net of discounts, sales tax payable and tips payable;
+comps are income given away at menu price, debited to Expenses:Comps with their reasons; cost
+of goods sold is debited at standard cost against inventory.
+
+Card payments never hold a database lock while the gateway works: the attempt is recorded as
+pending (reserving its amount), the gateway is called with a key derived from the attempt's
+UUID, and the result is recorded in a second transaction. A retry with the same UUID finds the
+attempt and never charges twice.
+"""
+
+import uuid
+from collections import defaultdict
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from djmoney.money import Money
+
+from ledger.models import EntryKind
+from ledger.money import from_cents, to_cents
+from ledger.services import Line, credit, debit, post_entry
+from pos.clock import business_date
+from pos.exceptions import (
+    DrawerError,
+    IdempotencyConflictError,
+    InvalidInputError,
+    PaymentDeclinedError,
+    PaymentError,
+)
+from pos.gateway import get_gateway
+from pos.models import Adjustment, Category, Device, DrawerSession, Payment, StaffMember, Tab
+from pos.models.payments import Tender
+from pos.pricing import CheckFigures
+from pos.selectors import balance_due, tab_figures
+from pos.services.staff import require_manager
+from pos.services.tabs import lock_open_tab
+
+LEDGER_NAMESPACE = uuid.UUID("0b6f3c9e-55d1-4c47-9a3f-7d1c2e8a4b60")
+STRIPE_CLEARING = "Assets:Stripe:Clearing"
+SALES_TAX = "Liabilities:SalesTax:Payable"
+TIPS = "Liabilities:Tips:Payable"
+COMPS = "Expenses:Comps"
+
+MORE_THAN_DUE = "Check {tab}: {amount} is more than the {due} still due"
+NOT_ENOUGH_CASH = "{tendered} tendered does not cover {amount} plus a {tip} tip"
+NO_OPEN_DRAWER = "{device} has no open cash drawer; open one before taking cash"
+BALANCE_DUE = "Check {tab} still has {due} due"
+NOTHING_TO_CLOSE = "Check {tab} has no lines; void it instead"
+DISCOUNT_SHAPE = "Give a percent (0-100] or an amount, not both"
+
+
+def ledger_entry_id(kind: str, client_id: uuid.UUID) -> uuid.UUID:
+    """The ledger entry id of a POS event: the same event always gives the same id."""
+    return uuid.uuid5(LEDGER_NAMESPACE, f"{kind}:{client_id}")
+
+
+def open_drawer_session(device: Device) -> DrawerSession:
+    session = (
+        DrawerSession.objects.filter(drawer_id=device.drawer_id, status=DrawerSession.Status.OPEN)
+        .select_related("drawer")
+        .first()
+        if device.drawer_id
+        else None
+    )
+    if session is None:
+        raise DrawerError(NO_OPEN_DRAWER.format(device=device.name))
+    return session
+
+
+@transaction.atomic
+def pay_cash(
+    *,
+    tab_id: int,
+    payment_id: uuid.UUID,
+    amount: Money,
+    tendered: Money,
+    tip: Money | None = None,
+    staff: StaffMember,
+    device: Device,
+) -> Payment:
+    """Take cash for amount (plus a cash tip) and give change; close the check once paid."""
+    amount_c, tendered_c, tip_c = (
+        to_cents(amount),
+        to_cents(tendered),
+        to_cents(tip or Money(0, amount.currency)),
+    )
+    existing = Payment.objects.filter(id=payment_id).first()
+    if existing is not None:
+        return _same_payment(existing, tab_id, Tender.CASH, amount_c, tip_c)
+    _check_amounts(amount_c, tip_c)
+    if tendered_c < amount_c + tip_c:
+        raise PaymentError(NOT_ENOUGH_CASH.format(tendered=tendered, amount=amount, tip=tip))
+    tab = lock_open_tab(tab_id, key_update=True)
+    _check_not_over_due(tab, amount_c)
+    payment = Payment.objects.create(
+        id=payment_id,
+        tab=tab,
+        tender=Tender.CASH,
+        amount=amount_c,
+        tip=tip_c,
+        tendered=tendered_c,
+        change=tendered_c - amount_c - tip_c,
+        status=Payment.Status.CAPTURED,
+        drawer_session=open_drawer_session(device),
+        created_by=staff,
+        device=device,
+        created_at=timezone.now(),
+    )
+    _close_if_paid(tab, staff)
+    return payment
+
+
+def pay_card(
+    *,
+    tab_id: int,
+    payment_id: uuid.UUID,
+    amount: Money,
+    tip: Money | None = None,
+    staff: StaffMember,
+    device: Device,
+) -> Payment:
+    """Charge a card through the gateway; close the check once paid. Raise PaymentDeclinedError."""
+    payment = _start_card_payment(tab_id, payment_id, amount, tip, staff, device)
+    if payment.status == Payment.Status.PENDING:
+        result = get_gateway().charge(
+            attempt_id=payment.id,
+            amount=payment.amount + payment.tip,
+            currency=amount.currency.code,
+        )
+        payment = _finish_card_payment(payment.id, result.status, result.reference, staff)
+    if payment.status == Payment.Status.DECLINED:
+        raise PaymentDeclinedError(
+            f"The card was declined for check {payment.tab_id}", payment=payment.id
+        )
+    return payment
+
+
+@transaction.atomic(durable=True)
+def _start_card_payment(tab_id, payment_id, amount, tip, staff, device) -> Payment:
+    amount_c, tip_c = to_cents(amount), to_cents(tip or Money(0, amount.currency))
+    existing = Payment.objects.filter(id=payment_id).first()
+    if existing is not None:
+        return _same_payment(existing, tab_id, Tender.CARD, amount_c, tip_c)
+    _check_amounts(amount_c, tip_c)
+    tab = lock_open_tab(tab_id, key_update=True)
+    _check_not_over_due(tab, amount_c)
+    return Payment.objects.create(
+        id=payment_id,
+        tab=tab,
+        tender=Tender.CARD,
+        amount=amount_c,
+        tip=tip_c,
+        status=Payment.Status.PENDING,
+        created_by=staff,
+        device=device,
+        created_at=timezone.now(),
+    )
+
+
+@transaction.atomic(durable=True)
+def _finish_card_payment(payment_id, status: str, reference: str, staff) -> Payment:
+    payment = Payment.objects.select_for_update().get(id=payment_id)
+    if payment.status != Payment.Status.PENDING:
+        return payment  # another request finished it first
+    tab = Tab.objects.select_for_update().get(id=payment.tab_id)
+    payment.status = Payment.Status.CAPTURED if status == "captured" else Payment.Status.DECLINED
+    payment.gateway_reference = reference
+    payment.save(update_fields=["status", "gateway_reference"])
+    if payment.status == Payment.Status.CAPTURED and tab.status == Tab.Status.OPEN:
+        _close_if_paid(tab, staff)
+    return payment
+
+
+@transaction.atomic
+def close_tab(*, tab_id: int, staff: StaffMember) -> Tab:
+    """Close a check whose payments cover it (a fully comped one needs none). Raise PaymentError."""
+    tab = Tab.objects.select_for_update().filter(id=tab_id).first()
+    if tab is not None and tab.status == Tab.Status.CLOSED:
+        return tab
+    tab = lock_open_tab(tab_id, key_update=True)
+    due = balance_due(tab)
+    if due:
+        raise PaymentError(BALANCE_DUE.format(tab=tab.id, due=from_cents(due, "USD")), due=due)
+    return _close(tab, staff)
+
+
+@transaction.atomic
+def add_adjustment(
+    *,
+    tab_id: int,
+    adjustment_id: uuid.UUID,
+    kind: str,
+    reason: str,
+    line_id: uuid.UUID | None = None,
+    percent: Decimal | None = None,
+    amount: Money | None = None,
+    staff: StaffMember,
+    approved_by: StaffMember | None = None,
+) -> Adjustment:
+    """Discount or comp a line or the whole check, with a reason code.
+
+    A comp, and a discount above POS_DISCOUNT_APPROVAL_PERCENT, need a manager.
+    """
+    existing = Adjustment.objects.filter(id=adjustment_id).first()
+    if existing is not None:
+        return existing
+    if kind not in Adjustment.Kind.values:
+        raise InvalidInputError(f"{kind!r} is not a discount or a comp")
+    if not reason.strip():
+        raise InvalidInputError("Give a reason code")
+    if (percent is None) == (amount is None) or (percent is not None and not 0 < percent <= 100):
+        raise InvalidInputError(DISCOUNT_SHAPE)
+    amount_c = to_cents(amount) if amount is not None else None
+    if amount_c is not None and amount_c <= 0:
+        raise InvalidInputError("A discount amount must be positive")
+    tab = lock_open_tab(tab_id)
+    if line_id is not None and not tab.lines.filter(id=line_id, voided_at__isnull=True).exists():
+        raise InvalidInputError(f"Line {line_id} is not on check {tab.id}")
+    figures = tab_figures(tab)
+    base = sum(f.net for f in figures.lines if line_id is None or f.line_id == line_id)
+    share = percent if percent is not None else Decimal(100 * amount_c) / max(base, 1)
+    if kind == Adjustment.Kind.COMP or share > settings.POS_DISCOUNT_APPROVAL_PERCENT:
+        approved_by = require_manager(approved_by, action=f"{kind} ({reason})")
+    return Adjustment.objects.create(
+        id=adjustment_id,
+        tab=tab,
+        line_id=line_id,
+        kind=kind,
+        percent=percent,
+        amount=amount_c,
+        reason=reason.strip(),
+        created_by=staff,
+        approved_by=approved_by,
+        created_at=timezone.now(),
+    )
+
+
+def _same_payment(existing: Payment, tab_id, tender, amount_c, tip_c) -> Payment:
+    if (existing.tab_id, existing.tender, existing.amount, existing.tip) != (
+        tab_id, tender, amount_c, tip_c,
+    ):  # fmt: skip
+        raise IdempotencyConflictError(f"Payment {existing.id} already exists with other content")
+    return existing
+
+
+def _check_amounts(amount_c: int, tip_c: int) -> None:
+    if amount_c <= 0:
+        raise InvalidInputError("A payment amount must be positive")
+    if tip_c < 0:
+        raise InvalidInputError("A tip cannot be negative")
+
+
+def _check_not_over_due(tab: Tab, amount_c: int) -> None:
+    due = balance_due(tab, include_pending=True)
+    if amount_c > due:
+        raise PaymentError(
+            MORE_THAN_DUE.format(
+                tab=tab.id, amount=from_cents(amount_c, "USD"), due=from_cents(due, "USD")
+            ),
+            due=due,
+        )
+
+
+def _close_if_paid(tab: Tab, staff: StaffMember) -> None:
+    if balance_due(tab) == 0:
+        _close(tab, staff)
+
+
+def _close(tab: Tab, staff: StaffMember) -> Tab:
+    figures = tab_figures(tab)
+    if not figures.lines:
+        raise PaymentError(NOTHING_TO_CLOSE.format(tab=tab.id))
+    payments = list(
+        tab.payments.filter(status=Payment.Status.CAPTURED).select_related("drawer_session__drawer")
+    )
+    now = timezone.now()
+    day = business_date(now)
+    entry = post_entry(
+        entry_id=ledger_entry_id("tab-close", tab.client_id),
+        kind=EntryKind.SALE,
+        effective_date=day,
+        memo=str(tab),
+        source_ref=f"check:{tab.id}",
+        lines=sale_entry_lines(tab, figures, payments),
+        created_by=staff.user,
+    )
+    tab.status = Tab.Status.CLOSED
+    tab.closed_by, tab.closed_at, tab.business_date = staff, now, day
+    tab.ledger_entry_id = entry.id
+    tab.subtotal = figures.subtotal
+    tab.discounts = figures.discounts + figures.comps
+    tab.tax = figures.tax
+    tab.tips = sum(p.tip for p in payments)
+    tab.total = figures.total
+    tab.version += 1
+    tab.save()
+    return tab
+
+
+def sale_entry_lines(tab: Tab, figures: CheckFigures, payments: list[Payment]) -> list[Line]:
+    """The ledger lines of a closed check (see the module docstring)."""
+    usd = lambda cents: from_cents(cents, "USD")  # noqa: E731
+    categories = Category.objects.in_bulk({f.category_id for f in figures.lines})
+    tenders: dict[str, int] = defaultdict(int)
+    for payment in payments:
+        account = (
+            payment.drawer_session.drawer.account
+            if payment.tender == Tender.CASH
+            else STRIPE_CLEARING
+        )
+        tenders[account] += payment.amount + payment.tip
+    income: dict[str, int] = defaultdict(int)
+    cogs: dict[tuple[str, str], int] = defaultdict(int)
+    comps, comp_reasons = 0, set()
+    for line in figures.lines:
+        category = categories[line.category_id]
+        income[category.income_account] += line.net + line.comp
+        comps += line.comp
+        comp_reasons.update(line.comp_reasons)
+        if category.cogs_account and line.cost:
+            cogs[(category.cogs_account, category.inventory_account)] += line.cost
+    tips = sum(p.tip for p in payments)
+    lines = [debit(account, usd(cents)) for account, cents in sorted(tenders.items()) if cents]
+    if comps:
+        lines.append(debit(COMPS, usd(comps), memo="comp: " + ", ".join(sorted(comp_reasons))))
+    lines += [credit(account, usd(cents)) for account, cents in sorted(income.items()) if cents]
+    if figures.tax:
+        lines.append(credit(SALES_TAX, usd(figures.tax)))
+    if tips:
+        lines.append(credit(TIPS, usd(tips)))
+    for (cogs_account, inventory_account), cents in sorted(cogs.items()):
+        lines += [debit(cogs_account, usd(cents)), credit(inventory_account, usd(cents))]
+    return lines
