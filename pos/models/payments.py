@@ -103,11 +103,13 @@ class RefundLine(models.Model):
     line = models.ForeignKey(TabLine, related_name="refund_lines", on_delete=models.PROTECT)
     quantity = models.PositiveIntegerField()
     amount = models.BigIntegerField(help_text="Cents refunded for this line, before tax.")
+    tax = models.BigIntegerField(default=0, help_text="Cents of sales tax refunded with it.")
 
     class Meta:
         constraints = [
             models.CheckConstraint(
-                name="pos_refundline_positive", condition=Q(quantity__gt=0, amount__gt=0)
+                name="pos_refundline_positive",
+                condition=Q(quantity__gt=0, amount__gt=0, tax__gte=0),
             )
         ]
 
