@@ -19,12 +19,12 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 from djmoney.money import Money
 
 from ledger.models import EntryKind
 from ledger.money import from_cents, to_cents
 from ledger.services import Line, credit, debit, post_entry
+from pos import clock
 from pos.clock import business_date
 from pos.exceptions import (
     DrawerError,
@@ -110,7 +110,7 @@ def pay_cash(
         drawer_session=open_drawer_session(device),
         created_by=staff,
         device=device,
-        created_at=timezone.now(),
+        created_at=clock.now(),
     )
     _close_if_paid(tab, staff)
     return payment
@@ -159,7 +159,7 @@ def _start_card_payment(tab_id, payment_id, amount, tip, staff, device) -> Payme
         status=Payment.Status.PENDING,
         created_by=staff,
         device=device,
-        created_at=timezone.now(),
+        created_at=clock.now(),
     )
 
 
@@ -237,7 +237,7 @@ def add_adjustment(
         reason=reason.strip(),
         created_by=staff,
         approved_by=approved_by,
-        created_at=timezone.now(),
+        created_at=clock.now(),
     )
 
 
@@ -279,7 +279,7 @@ def _close(tab: Tab, staff: StaffMember) -> Tab:
     payments = list(
         tab.payments.filter(status=Payment.Status.CAPTURED).select_related("drawer_session__drawer")
     )
-    now = timezone.now()
+    now = clock.now()
     day = business_date(now)
     entry = post_entry(
         entry_id=ledger_entry_id("tab-close", tab.client_id),

@@ -18,11 +18,11 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
 
 from ledger.models import EntryKind
 from ledger.money import from_cents
 from ledger.services import credit, debit, post_entry
+from pos import clock
 from pos.clock import business_date
 from pos.exceptions import IdempotencyConflictError, InvalidInputError, RefundError
 from pos.gateway import get_gateway
@@ -86,7 +86,7 @@ def _record_refund(refund_id, tab_id, lines, reason, tender, staff, device, appr
         raise RefundError(NOT_CLOSED.format(tab=tab_id))
     amounts = _line_amounts(tab, lines)
     tender = _tender(tab, tender, sum(a + t for _, _, a, t in amounts))
-    now = timezone.now()
+    now = clock.now()
     refund = Refund.objects.create(
         id=refund_id,
         tab=tab,

@@ -16,9 +16,9 @@ from collections.abc import Sequence
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 
 from ledger.money import to_cents
+from pos import clock
 from pos.clock import local_time
 from pos.exceptions import (
     AgeCheckRequiredError,
@@ -79,7 +79,7 @@ def open_tab(
         table=table,
         opened_by=staff,
         device=device,
-        opened_at=timezone.now(),
+        opened_at=clock.now(),
     )
 
 
@@ -144,10 +144,10 @@ def add_line(
                 AGE_CHECK.format(item=item.name, age=item.min_age), item=item.id
             )
         # Who checked and when, once per tab; no ID data is ever stored.
-        tab.age_checked_by, tab.age_checked_at = staff, timezone.now()
+        tab.age_checked_by, tab.age_checked_at = staff, clock.now()
         tab.save(update_fields=["age_checked_by", "age_checked_at"])
     modifiers = _chosen_modifiers(item, modifier_ids)
-    now = timezone.now()
+    now = clock.now()
     rule = best_rule(_rules_for(item), local_time(now))
     deltas = sum(m["delta"] for m in modifiers)
     base = to_cents(item.price)
@@ -193,11 +193,11 @@ def void_line(
             tab=tab,
             station=line.station,
             kind=Ticket.Kind.CANCEL,
-            created_at=timezone.now(),
+            created_at=clock.now(),
             created_by=staff,
         )
         TicketLine.objects.create(ticket=ticket, line=line)
-    line.voided_at = timezone.now()
+    line.voided_at = clock.now()
     line.void_reason = reason.strip()
     line.voided_by = staff
     line.void_approved_by = approved_by
@@ -213,7 +213,7 @@ def send_to_preparation(*, tab_id: int, staff: StaffMember) -> list[Ticket]:
     by_station: dict[str, list[TabLine]] = defaultdict(list)
     for line in unsent:
         by_station[line.station].append(line)
-    now = timezone.now()
+    now = clock.now()
     tickets = []
     for station in sorted(by_station):
         ticket = Ticket.objects.create(
@@ -262,7 +262,7 @@ def merge_tabs(*, source_id: int, target_id: int, staff: StaffMember) -> Tab:
         target.age_checked_by, target.age_checked_at = source.age_checked_by, source.age_checked_at
     source.status, source.merged_into = Tab.Status.VOIDED, target
     source.version += 1
-    source.closed_by, source.closed_at = staff, timezone.now()
+    source.closed_by, source.closed_at = staff, clock.now()
     source.save()
     target.version += 1
     target.save()
