@@ -206,6 +206,26 @@ def void_line(
 
 
 @transaction.atomic
+def void_tab(
+    *, tab_id: int, reason: str, staff: StaffMember, approved_by: StaffMember | None = None
+) -> Tab:
+    """Void an open tab that nobody pays for: its lines are voided (sent ones need a manager)."""
+    tab = Tab.objects.select_for_update().filter(id=tab_id).first()
+    if tab is not None and tab.status == Tab.Status.VOIDED:
+        return tab
+    tab = lock_open_tab(tab_id, key_update=True)
+    if tab.payments.exclude(status__in=["declined", "cancelled"]).exists():
+        raise TabNotOpenError(f"Check {tab.id} has payments; refund them instead of voiding")
+    for line in tab.lines.filter(voided_at__isnull=True):
+        void_line(line_id=line.id, reason=reason, staff=staff, approved_by=approved_by)
+    tab.status = Tab.Status.VOIDED
+    tab.closed_by, tab.closed_at = staff, clock.now()
+    tab.version += 1
+    tab.save(update_fields=["status", "closed_by", "closed_at", "version"])
+    return tab
+
+
+@transaction.atomic
 def send_to_preparation(*, tab_id: int, staff: StaffMember) -> list[Ticket]:
     """Turn the tab's unsent lines into one ticket per station (bar, grill)."""
     tab = lock_open_tab(tab_id)
