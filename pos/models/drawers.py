@@ -52,6 +52,16 @@ class DrawerSession(models.Model):
             models.CheckConstraint(
                 name="pos_drawersession_float_not_negative", condition=Q(opening_float__gte=0)
             ),
+            models.CheckConstraint(
+                name="pos_drawersession_closed_is_counted",
+                condition=Q(status="open")
+                | Q(
+                    closed_at__isnull=False,
+                    closed_by__isnull=False,
+                    counted__isnull=False,
+                    expected__isnull=False,
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -89,7 +99,11 @@ class CashMovement(models.Model):
             models.CheckConstraint(
                 name="pos_cashmovement_amount_matches_kind",
                 condition=Q(kind="no_sale", amount=0) | (~Q(kind="no_sale") & Q(amount__gt=0)),
-            )
+            ),
+            models.CheckConstraint(
+                name="pos_cashmovement_account_when_money_leaves",
+                condition=~Q(kind__in=["paid_out", "drop"]) | ~Q(account=""),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -83,6 +83,9 @@ class TabLine(models.Model):
     unit_price = models.BigIntegerField(help_text="Cents, after any price rule, with modifiers.")
     list_price = models.BigIntegerField(help_text="Cents, the menu price with modifiers.")
     unit_cost = models.BigIntegerField(help_text="Standard cost in cents, for cost of goods.")
+    tax_rate = models.DecimalField(
+        max_digits=7, decimal_places=5, help_text="The category's sales tax when it was added."
+    )
     price_rule = models.CharField(max_length=60, blank=True, help_text="The happy hour applied.")
     modifiers = models.JSONField(default=list, help_text="[{id, name, delta}] as chosen.")
     note = models.CharField(max_length=140, blank=True)

@@ -60,15 +60,20 @@ def ledger_entry_id(kind: str, client_id: uuid.UUID) -> uuid.UUID:
     return uuid.uuid5(LEDGER_NAMESPACE, f"{kind}:{client_id}")
 
 
-def open_drawer_session(device: Device) -> DrawerSession:
-    session = (
-        DrawerSession.objects.filter(drawer_id=device.drawer_id, status=DrawerSession.Status.OPEN)
-        .select_related("drawer")
-        .first()
-        if device.drawer_id
-        else None
-    )
-    if session is None:
+def open_drawer_session(device: Device, *, required: bool = True) -> DrawerSession | None:
+    """Return the device's open drawer session, locked so that it cannot close meanwhile.
+
+    Raise DrawerError when there is none and one is required (cash).
+    """
+    session = None
+    if device.drawer_id:
+        session = (
+            DrawerSession.objects.select_for_update(no_key=True)
+            .filter(drawer_id=device.drawer_id, status=DrawerSession.Status.OPEN)
+            .select_related("drawer")
+            .first()
+        )
+    if session is None and required:
         raise DrawerError(NO_OPEN_DRAWER.format(device=device.name))
     return session
 
@@ -157,6 +162,8 @@ def _start_card_payment(tab_id, payment_id, amount, tip, staff, device) -> Payme
         amount=amount_c,
         tip=tip_c,
         status=Payment.Status.PENDING,
+        # Card payments count in the X/Z report of the drawer the tablet was working.
+        drawer_session=open_drawer_session(device, required=False),
         created_by=staff,
         device=device,
         created_at=clock.now(),

@@ -162,6 +162,7 @@ def add_line(
         unit_price=apply_rule(rule, base) + deltas,
         list_price=base + deltas,
         unit_cost=to_cents(item.unit_cost),
+        tax_rate=item.category.tax_rate,
         price_rule=rule.name if rule else "",
         modifiers=modifiers,
         note=note.strip(),
