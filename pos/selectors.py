@@ -1,7 +1,12 @@
-"""Reads for the point of sale: a tab's figures and what is still due on it."""
+"""Reads for the point of sale: a tab's figures, what is still due, and tender reconciliation."""
 
+from django.db.models import Sum
+
+from ledger.models import EntryKind, JournalEntry, Posting, Side
 from pos.models import Payment, Tab
 from pos.pricing import AdjustmentInput, CheckFigures, LineInput, check_figures
+
+CARD_CLEARING_ACCOUNT = "Assets:Stripe:Clearing"
 
 
 def tab_figures(tab: Tab) -> CheckFigures:
@@ -10,11 +15,11 @@ def tab_figures(tab: Tab) -> CheckFigures:
         LineInput(
             line_id=line.id,
             category_id=line.category_id,
-            tax_rate=line.category.tax_rate,
+            tax_rate=line.tax_rate,
             gross=line.amount,
             cost=line.quantity * line.unit_cost,
         )
-        for line in tab.lines.filter(voided_at__isnull=True).select_related("category")
+        for line in tab.lines.filter(voided_at__isnull=True)
     ]
     adjustments = [
         AdjustmentInput(
@@ -39,3 +44,34 @@ def amount_paid(tab: Tab, *, include_pending: bool = False) -> int:
 
 def balance_due(tab: Tab, *, include_pending: bool = False) -> int:
     return tab_figures(tab).total - amount_paid(tab, include_pending=include_pending)
+
+
+def closed_check_tenders(*, start, end) -> dict[str, int]:
+    """Cents collected (amount + tip) on checks closed in [start, end], by tender account."""
+    totals: dict[str, int] = {}
+    payments = Payment.objects.filter(
+        status=Payment.Status.CAPTURED,
+        tab__status=Tab.Status.CLOSED,
+        tab__business_date__range=(start, end),
+    ).values_list("tender", "drawer_session__drawer__account", "amount", "tip")
+    for tender, drawer_account, amount, tip in payments:
+        account = drawer_account if tender == "cash" else CARD_CLEARING_ACCOUNT
+        totals[account] = totals.get(account, 0) + amount + tip
+    return totals
+
+
+def ledger_sale_tenders(*, start, end, accounts) -> dict[str, int]:
+    """Cents the ledger's sale entries dated in [start, end] debit to each tender account."""
+    rows = (
+        Posting.objects.filter(
+            entry__kind=EntryKind.SALE,
+            entry__status=JournalEntry.Status.POSTED,
+            effective_date__range=(start, end),
+            side=Side.DEBIT,
+            account__name__in=accounts,
+        )
+        .values("account__name")
+        .annotate(total=Sum("amount"))
+        .values_list("account__name", "total")
+    )
+    return {name: int(total) for name, total in rows}

@@ -9,8 +9,8 @@ paid-out for supplies now and then, a drop to the safe, cash tips paid out, and 
 close with a blind count that is usually right and sometimes a little off.
 
 Everything is drawn from `random.Random(seed)` (one stream per day), ids included, so a seed
-always gives the same history, and re-running a day is a no-op: every service is idempotent
-by its UUIDs.
+always gives the same history. A day that was simulated already is skipped (its drawer
+sessions exist), so re-running a command adds only the days that are missing.
 """
 
 import datetime
@@ -27,7 +27,7 @@ from ledger.exceptions import LedgerError
 from ledger.money import from_cents
 from pos import clock
 from pos.exceptions import PaymentDeclinedError, PosError
-from pos.models import Device, Drawer, Item, StaffMember, Tab
+from pos.models import Device, Drawer, DrawerSession, Item, StaffMember, Tab
 from pos.pricing import split_evenly
 from pos.reports import expected_cash_cents
 from pos.selectors import balance_due
@@ -70,15 +70,17 @@ def simulate(*, days: int, start: datetime.date, seed: int) -> dict[str, int]:
 
 
 def _simulate_day(rng: random.Random, cast: Cast, day: datetime.date) -> dict[str, int]:
-    opening = _at(day, 10, 45)
+    counts = {"checks": 0, "refunds": 0, "declines": 0}
+    session_ids = {device.id: _uuid(rng) for device in cast.devices}
+    if DrawerSession.objects.filter(id__in=session_ids.values()).exists():
+        return counts  # this day was simulated already
     sessions = {}
-    with clock.running_at(opening):
+    with clock.running_at(_at(day, 10, 45)):
         for device in cast.devices:
             sessions[device.id] = drawers.open_drawer(
-                session_id=_uuid(rng), drawer_id=device.drawer_id, count=FLOAT_COUNT,
-                staff=cast.cashiers[0],
+                session_id=session_ids[device.id], drawer_id=device.drawer_id,
+                count=FLOAT_COUNT, staff=cast.cashiers[0],
             )  # fmt: skip
-    counts = {"checks": 0, "refunds": 0, "declines": 0}
     closed: list[Tab] = []
     for moment in _arrivals(rng, day):
         device = rng.choice(cast.devices)

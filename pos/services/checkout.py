@@ -37,12 +37,12 @@ from pos.gateway import get_gateway
 from pos.models import Adjustment, Category, Device, DrawerSession, Payment, StaffMember, Tab
 from pos.models.payments import Tender
 from pos.pricing import CheckFigures
+from pos.selectors import CARD_CLEARING_ACCOUNT as STRIPE_CLEARING
 from pos.selectors import balance_due, tab_figures
 from pos.services.staff import require_manager
 from pos.services.tabs import lock_open_tab
 
 LEDGER_NAMESPACE = uuid.UUID("0b6f3c9e-55d1-4c47-9a3f-7d1c2e8a4b60")
-STRIPE_CLEARING = "Assets:Stripe:Clearing"
 SALES_TAX = "Liabilities:SalesTax:Payable"
 TIPS = "Liabilities:Tips:Payable"
 COMPS = "Expenses:Comps"
