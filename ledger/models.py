@@ -256,7 +256,14 @@ class JournalEntry(models.Model):
     class Meta:
         verbose_name_plural = "journal entries"
         ordering = ["seq"]
-        indexes = [models.Index(fields=["effective_date"], name="ledger_entry_date_idx")]
+        indexes = [
+            models.Index(fields=["effective_date"], name="ledger_entry_date_idx"),
+            # Drafts exist only inside post_entry's transaction; balances exclude any left over
+            # by looking them up here instead of joining every entry.
+            models.Index(
+                fields=["status"], name="ledger_entry_drafts_idx", condition=Q(status="draft")
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 name="ledger_entry_status_valid", condition=Q(status__in=["draft", "posted"])
