@@ -38,7 +38,7 @@ from ledger.exceptions import (
     UnbalancedEntryError,
     UnknownAccountError,
 )
-from ledger.models import Account, EntryKind, JournalEntry, Period, Side
+from ledger.models import Account, EntryKind, JournalEntry, Side
 from ledger.money import format_cents, from_cents, to_cents
 from ledger.periods import quarter_of
 from ledger.selectors import canonical_of, cumulative_totals, entry_row
@@ -108,14 +108,25 @@ def post_entry(
     )
     fingerprint = canonical.fingerprint()
 
-    head_seq, head_hash = store.lock_chain_head()
-    # Looked up under the lock, so a concurrent poster of the same id is seen here.
-    stored_fingerprint = store.posted_fingerprint(entry_id)
-    if stored_fingerprint is not None:
-        return _replay(entry_id, stored_fingerprint, canonical)
+    quarter = quarter_of(effective_date)
+    # Read under the lock, so a concurrent poster of the same id is seen here.
+    state = store.lock_for_posting(
+        entry_id=entry_id, quarter_start=quarter.start_date, day=effective_date
+    )
+    head_seq, head_hash = state.head_seq, state.head_hash
+    if state.stored_fingerprint is not None:
+        return _replay(entry_id, state.stored_fingerprint, canonical)
     _check_reversal_target(entry_id, reverses)
     _check_source_unique(entry_id, kind, source_ref)
-    period_id = _open_period_for(entry_id, effective_date)
+    if state.closed_period is not None:
+        raise ClosedPeriodError(
+            CLOSED_PERIOD.format(
+                entry_id=entry_id, date=effective_date, period=state.closed_period
+            ),
+            entry_id=entry_id,
+            period=state.closed_period,
+        )
+    period_id = state.period_id or period_row(quarter).id
     _check_postable(entry_id, effective_date, accounts.values())
     _check_bounds(entry_id, canonical.postings, accounts)
 
@@ -347,20 +358,6 @@ def _check_postable(
                 entry_id=entry_id,
                 account=account.name,
             )
-
-
-def _open_period_for(entry_id: uuid.UUID, effective_date: datetime.date) -> int:
-    """Return the id of the date's quarter (created on first use). Raise ClosedPeriodError."""
-    quarter = quarter_of(effective_date)
-    rows = store.periods_touching(quarter.start_date, effective_date)
-    closed = [row for row in rows if row.status == Period.Status.CLOSED]
-    if closed:
-        raise ClosedPeriodError(
-            CLOSED_PERIOD.format(entry_id=entry_id, date=effective_date, period=closed[-1].name),
-            entry_id=entry_id,
-            period=closed[-1].name,
-        )
-    return rows[0].id if rows else period_row(quarter).id
 
 
 def _check_bounds(

@@ -27,14 +27,6 @@ class AccountRow:
     bound: str
 
 
-@dataclass(frozen=True)
-class PeriodRow:
-    id: int
-    name: str
-    status: str
-    start_date: datetime.date
-
-
 def accounts_named(names: set[str]) -> dict[str, AccountRow]:
     """Return the accounts with these names, by name."""
     # Only "%s" marks are formatted into the statement; the names travel as parameters.
@@ -58,51 +50,65 @@ def accounts_named(names: set[str]) -> dict[str, AccountRow]:
     }
 
 
-def lock_chain_head() -> tuple[int, str]:
-    """Lock the chain head row (created on first use) and return its (seq, hash).
+@dataclass(frozen=True)
+class PostingState:
+    """What post_entry needs to know, read in one statement under the chain-head lock."""
 
-    On PostgreSQL this is SELECT ... FOR UPDATE: concurrent posters queue here. SQLite has no
+    head_seq: int
+    head_hash: str
+    stored_fingerprint: str | None  # the entry id is already posted with this content
+    period_id: int | None  # the row of the entry date's quarter, if it exists yet
+    closed_period: str | None  # the latest closed period ending on or after the entry date
+
+
+def lock_chain_head() -> tuple[int, str]:
+    """Lock the chain head row (created on first use) and return its (seq, hash)."""
+    state = lock_for_posting(entry_id=None, quarter_start=None, day=None)
+    return state.head_seq, state.head_hash
+
+
+def lock_for_posting(
+    *, entry_id: uuid.UUID | None, quarter_start: datetime.date | None, day: datetime.date | None
+) -> PostingState:
+    """Lock the chain head, then read the head, the entry's state and the periods at once.
+
+    On PostgreSQL the lock is SELECT ... FOR UPDATE, in its own statement: concurrent posters
+    queue there, and the read that follows takes a fresh snapshot, so it sees what the poster
+    before them committed. (In one statement the subqueries would keep the snapshot taken
+    before the wait, and a concurrent poster of the same id would be missed.) SQLite has no
     row locks; its IMMEDIATE transactions already hold the database's one write lock.
     """
-    select = "SELECT seq, hash FROM ledger_chainhead WHERE id = 1"
-    if connection.features.has_select_for_update:
-        select += " FOR UPDATE"
     with connection.cursor() as cursor:
-        cursor.execute(select)
-        row = cursor.fetchone()
-        if row is None:
-            # First entry ever: create the head. A concurrent creator makes this a no-op.
-            cursor.execute(
-                "INSERT INTO ledger_chainhead (id, seq, hash) VALUES (1, 0, %s) "
-                "ON CONFLICT (id) DO NOTHING",
-                [GENESIS_HASH],
-            )
-            cursor.execute(select)
-            row = cursor.fetchone()
-    return row[0], row[1]
-
-
-def posted_fingerprint(entry_id: uuid.UUID) -> str | None:
-    """Return the fingerprint of the posted entry with this id, or None."""
-    with connection.cursor() as cursor:
+        if connection.features.has_select_for_update:
+            cursor.execute("SELECT id FROM ledger_chainhead WHERE id = 1 FOR UPDATE")
         cursor.execute(
-            "SELECT fingerprint FROM ledger_journalentry WHERE id = %s AND status = 'posted'",
-            [_uuid(entry_id)],
+            "SELECT h.seq, h.hash, "
+            "(SELECT fingerprint FROM ledger_journalentry WHERE id = %s AND status = 'posted'), "
+            "(SELECT id FROM ledger_period WHERE start_date = %s), "
+            "(SELECT name FROM ledger_period WHERE status = 'closed' AND end_date >= %s "
+            "ORDER BY end_date DESC LIMIT 1) "
+            "FROM ledger_chainhead h WHERE h.id = 1",
+            [
+                _uuid(entry_id) if entry_id else None,
+                _db_date(quarter_start) if quarter_start else None,
+                _db_date(day) if day else None,
+            ],
         )
         row = cursor.fetchone()
-    return row[0] if row else None
+    if row is None:
+        _create_chain_head()
+        return lock_for_posting(entry_id=entry_id, quarter_start=quarter_start, day=day)
+    return PostingState(*row)
 
 
-def periods_touching(quarter_start: datetime.date, day: datetime.date) -> list[PeriodRow]:
-    """Return the quarter starting on quarter_start, and every closed period ending on/after day."""
+def _create_chain_head() -> None:
+    """Create the head row before the first entry ever; a concurrent creator makes it a no-op."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT id, name, status, start_date FROM ledger_period "
-            "WHERE start_date = %s OR (status = 'closed' AND end_date >= %s) "
-            "ORDER BY start_date",
-            [_db_date(quarter_start), _db_date(day)],
+            "INSERT INTO ledger_chainhead (id, seq, hash) VALUES (1, 0, %s) "
+            "ON CONFLICT (id) DO NOTHING",
+            [GENESIS_HASH],
         )
-        return [PeriodRow(r[0], r[1], r[2], _date(r[3])) for r in cursor.fetchall()]
 
 
 def insert_posted_entry(
@@ -153,14 +159,27 @@ def insert_posted_entry(
                 for account_id, side, amount, posting_memo in postings
             ],
         )
-        cursor.execute(
+        post = (
             "UPDATE ledger_journalentry SET status = 'posted', seq = %s, prev_hash = %s, hash = %s "
-            "WHERE id = %s",
-            [seq, prev_hash, entry_hash, db_id],
+            "WHERE id = %s"
         )
-        cursor.execute(
-            "UPDATE ledger_chainhead SET seq = %s, hash = %s WHERE id = 1", [seq, entry_hash]
-        )
+        if connection.vendor == "postgresql":
+            # One round trip instead of two: post the entry and advance the head together.
+            post_and_advance = " ".join(
+                [
+                    "WITH posted AS (",
+                    post,
+                    "RETURNING seq, hash) UPDATE ledger_chainhead",
+                    "SET seq = posted.seq, hash = posted.hash",
+                    "FROM posted WHERE ledger_chainhead.id = 1",
+                ]
+            )
+            cursor.execute(post_and_advance, [seq, prev_hash, entry_hash, db_id])
+        else:
+            cursor.execute(post, [seq, prev_hash, entry_hash, db_id])
+            cursor.execute(
+                "UPDATE ledger_chainhead SET seq = %s, hash = %s WHERE id = 1", [seq, entry_hash]
+            )
 
 
 def _uuid(value: uuid.UUID):
