@@ -1,0 +1,123 @@
+"""The menu for the tablets, and marking an item 86'd (out of stock) or back in stock.
+
+86-ing is open to every signed-in staff member: whoever sees the last bun go marks it.
+Adding an 86'd item to a tab answers 409 item_unavailable (pos.services.tabs.add_line).
+"""
+
+import logging
+
+from django.db import transaction
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from pos.apis.base import IDEMPOTENCY_KEY, PosActionApi, PosApi, errors
+from pos.apis.fields import CurrencyOutputField
+from pos.apis.permissions import AnyStaff
+from pos.exceptions import NotFoundError
+from pos.models import Category, Device, Item, Modifier, ModifierGroup, StaffMember
+
+audit = logging.getLogger("pos.audit")
+ITEM_NOT_FOUND = "There is no item {item} on the menu"
+
+
+class ModifierSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Modifier
+        fields = ["id", "name", "price_delta"]
+
+
+class ModifierGroupSerializer(serializers.ModelSerializer):
+    modifiers = ModifierSerializer(many=True)
+
+    class Meta:
+        model = ModifierGroup
+        fields = ["id", "name", "required", "min_choices", "max_choices", "modifiers"]
+
+
+class ItemSerializer(serializers.ModelSerializer):
+    modifier_groups = ModifierGroupSerializer(many=True)
+
+    class Meta:
+        model = Item
+        fields = [
+            "id", "category_id", "name", "price", "station", "min_age", "out_of_stock",
+            "modifier_groups",
+        ]  # fmt: skip
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    items = ItemSerializer(many=True)
+
+    class Meta:
+        model = Category
+        fields = ["id", "name", "kind", "tax_rate", "items"]
+
+
+def menu_items():
+    """Active items with their modifier groups and active modifiers."""
+    modifiers = Prefetch("modifiers", queryset=Modifier.objects.filter(is_active=True))
+    groups = Prefetch("modifier_groups", queryset=ModifierGroup.objects.prefetch_related(modifiers))
+    return Item.objects.filter(is_active=True).prefetch_related(groups)
+
+
+class CatalogApi(PosApi):
+    permission_classes = [AnyStaff]
+
+    class OutputSerializer(serializers.Serializer):
+        currency = CurrencyOutputField()
+        categories = CategorySerializer(many=True)
+
+    @extend_schema(
+        summary="The menu: categories, items, modifier groups and modifiers",
+        responses={200: OutputSerializer, **errors()},
+    )
+    def get(self, request: Request) -> Response:
+        categories = Category.objects.prefetch_related(Prefetch("items", queryset=menu_items()))
+        return Response(self.OutputSerializer({"categories": categories}).data)
+
+
+class ItemStockApi(PosActionApi):
+    permission_classes = [AnyStaff]
+
+    class InputSerializer(serializers.Serializer):
+        out_of_stock = serializers.BooleanField(help_text="true: 86 it; false: back in stock.")
+
+    @extend_schema(
+        summary="Mark an item 86'd or back in stock",
+        request=InputSerializer,
+        responses={200: ItemSerializer, **errors(400, 404, 409)},
+        parameters=[IDEMPOTENCY_KEY],
+    )
+    def post(self, request: Request, item_id: int) -> Response:
+        return self.act(request, item_id=item_id)
+
+    def perform(self, request: Request, data: dict, item_id: int) -> Response:
+        principal = request.auth
+        item = set_out_of_stock(
+            item_id=item_id, staff=principal.staff, device=principal.device, **data
+        )
+        return Response(ItemSerializer(item).data)
+
+
+@transaction.atomic
+def set_out_of_stock(
+    *, item_id: int, out_of_stock: bool, staff: StaffMember, device: Device
+) -> Item:
+    """86 an item or bring it back; log who did it. Raise NotFoundError.
+
+    A stopgap until pos.services has a catalog service and Item records who 86'd it.
+    """
+    item = Item.objects.select_for_update().filter(id=item_id, is_active=True).first()
+    if item is None:
+        raise NotFoundError(ITEM_NOT_FOUND.format(item=item_id))
+    if item.out_of_stock != out_of_stock:
+        item.out_of_stock = out_of_stock
+        item.save(update_fields=["out_of_stock"])
+        audit.info(
+            "item %s %s by staff %s on device %s",
+            item.id, "86'd" if out_of_stock else "back in stock", staff.id, device.id,
+        )  # fmt: skip
+    return menu_items().get(id=item.id)

@@ -1,0 +1,148 @@
+"""Paying a tab: discounts and comps, cash and card payments, closing.
+
+A payment applies `amount` to the check (a tip on top); the check closes, with its ledger
+entry, when payments cover it. Cash needs the tablet's drawer open (409 drawer_error); cash
+`tendered` defaults to the exact amount. A declined card answers 402 payment_declined and
+leaves the check open. Payments are idempotent by `payment_id`; card payments run outside the
+request's transaction (pos.idempotency, atomic=False) because the gateway is never called
+while a database lock is held.
+"""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from pos.apis.base import (
+    IDEMPOTENCY_KEY,
+    ApprovalSerializer,
+    NoInputSerializer,
+    PosActionApi,
+    errors,
+)
+from pos.apis.fields import ONE_CENT, AmountField, CurrencyField, CurrencyOutputField
+from pos.apis.outputs import (
+    AdjustmentAnswerSerializer,
+    PaymentSerializer,
+    TabHeaderSerializer,
+    TabSerializer,
+    describe_tab,
+    tab_header,
+)
+from pos.apis.permissions import FloorStaff
+from pos.models import Adjustment, Payment, Tab
+from pos.models.payments import Tender
+from pos.services.checkout import DISCOUNT_SHAPE, add_adjustment, close_tab, pay_card, pay_cash
+
+CASH_ONLY = "Only a cash payment has an amount tendered"
+
+
+class AdjustmentAddApi(PosActionApi):
+    permission_classes = [FloorStaff]
+
+    class InputSerializer(serializers.Serializer):
+        adjustment_id = serializers.UUIDField(help_text="The tablet's UUID for it.")
+        kind = serializers.ChoiceField(choices=Adjustment.Kind.choices)
+        line_id = serializers.UUIDField(
+            allow_null=True, default=None, help_text="A line, or none for the whole check."
+        )
+        percent = serializers.DecimalField(
+            max_digits=5, decimal_places=2, min_value=ONE_CENT, max_value=100, required=False
+        )
+        amount = AmountField(required=False)
+        currency = CurrencyField()
+        reason = serializers.CharField(max_length=60)
+        approval = ApprovalSerializer(
+            required=False, help_text="A manager's PIN: comps and big discounts need one."
+        )
+
+        def validate(self, data):
+            if ("percent" in data) == ("amount" in data):
+                raise serializers.ValidationError(DISCOUNT_SHAPE)
+            data.pop("currency")
+            return data
+
+    @extend_schema(
+        summary="Discount or comp a line or the whole check, with a reason code",
+        request=InputSerializer,
+        responses={201: AdjustmentAnswerSerializer, **errors(400, 404, 409)},
+        parameters=[IDEMPOTENCY_KEY],
+    )
+    def post(self, request: Request, tab_id: int) -> Response:
+        return self.act(request, tab_id=tab_id)
+
+    def perform(self, request: Request, data: dict, tab_id: int) -> Response:
+        adjustment = add_adjustment(tab_id=tab_id, **data, staff=request.auth.staff)
+        adjustment = Adjustment.objects.select_related("created_by", "approved_by").get(
+            id=adjustment.id
+        )
+        return Response(AdjustmentAnswerSerializer(adjustment).data, status=201)
+
+
+class PaymentApi(PosActionApi):
+    permission_classes = [FloorStaff]
+    atomic = False  # pay_card commits around the gateway call (see the module docstring)
+
+    class InputSerializer(serializers.Serializer):
+        payment_id = serializers.UUIDField(help_text="The tablet's UUID for this attempt.")
+        tender = serializers.ChoiceField(choices=Tender.choices)
+        amount = AmountField(help_text="Applied to the check, tip excluded.")
+        tip = AmountField(allow_zero=True, required=False)
+        tendered = AmountField(required=False, help_text="Cash handed over (cash only).")
+        currency = CurrencyField()
+
+        def validate(self, data):
+            if "tendered" in data and data["tender"] != Tender.CASH:
+                raise serializers.ValidationError({"tendered": CASH_ONLY})
+            data.pop("currency")
+            return data
+
+    class OutputSerializer(serializers.Serializer):
+        currency = CurrencyOutputField()
+        payment = PaymentSerializer()
+        tab = TabHeaderSerializer()
+
+    @extend_schema(
+        summary="Pay (part of) a check in cash or by card; it closes once paid",
+        request=InputSerializer,
+        responses={201: OutputSerializer, **errors(400, 402, 404, 409)},
+        parameters=[IDEMPOTENCY_KEY],
+    )
+    def post(self, request: Request, tab_id: int) -> Response:
+        return self.act(request, tab_id=tab_id)
+
+    def perform(self, request: Request, data: dict, tab_id: int) -> Response:
+        principal = request.auth
+        if data.pop("tender") == Tender.CASH:
+            tip = data.get("tip")
+            exact = data["amount"] + tip if tip is not None else data["amount"]
+            data["tendered"] = data.get("tendered", exact)
+            payment = pay_cash(
+                tab_id=tab_id, **data, staff=principal.staff, device=principal.device
+            )
+        else:
+            payment = pay_card(
+                tab_id=tab_id, **data, staff=principal.staff, device=principal.device
+            )
+        payment = Payment.objects.select_related("created_by").get(id=payment.id)
+        tab = Tab.objects.select_related("opened_by").get(id=tab_id)
+        body = {"payment": payment, "tab": tab_header(tab)}
+        return Response(self.OutputSerializer(body).data, status=201)
+
+
+class TabCloseApi(PosActionApi):
+    permission_classes = [FloorStaff]
+    InputSerializer = NoInputSerializer
+
+    @extend_schema(
+        summary="Close a check its payments cover (a fully comped one needs none)",
+        request=None,
+        responses={200: TabSerializer, **errors(404, 409)},
+        parameters=[IDEMPOTENCY_KEY],
+    )
+    def post(self, request: Request, tab_id: int) -> Response:
+        return self.act(request, tab_id=tab_id)
+
+    def perform(self, request: Request, data: dict, tab_id: int) -> Response:
+        close_tab(tab_id=tab_id, staff=request.auth.staff)
+        return Response(TabSerializer(describe_tab(tab_id)).data)
