@@ -21,6 +21,8 @@ def tab_figures(tab: Tab) -> CheckFigures:
         )
         for line in tab.lines.filter(voided_at__isnull=True)
     ]
+    live = {line.line_id for line in lines}
+    # A discount or comp on a line that was voided since no longer applies to anything.
     adjustments = [
         AdjustmentInput(
             kind=adjustment.kind,
@@ -30,6 +32,7 @@ def tab_figures(tab: Tab) -> CheckFigures:
             reason=adjustment.reason,
         )
         for adjustment in tab.adjustments.order_by("created_at", "id")
+        if adjustment.line_id is None or adjustment.line_id in live
     ]
     return check_figures(lines, adjustments)
 

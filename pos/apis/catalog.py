@@ -4,9 +4,6 @@
 Adding an 86'd item to a tab answers 409 item_unavailable (pos.services.tabs.add_line).
 """
 
-import logging
-
-from django.db import transaction
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -16,11 +13,8 @@ from rest_framework.response import Response
 from pos.apis.base import IDEMPOTENCY_KEY, PosActionApi, PosApi, errors
 from pos.apis.fields import CurrencyOutputField
 from pos.apis.permissions import AnyStaff
-from pos.exceptions import NotFoundError
-from pos.models import Category, Device, Item, Modifier, ModifierGroup, StaffMember
-
-audit = logging.getLogger("pos.audit")
-ITEM_NOT_FOUND = "There is no item {item} on the menu"
+from pos.models import Category, Item, Modifier, ModifierGroup
+from pos.services.catalog import set_item_stock
 
 
 class ModifierSerializer(serializers.ModelSerializer):
@@ -96,28 +90,7 @@ class ItemStockApi(PosActionApi):
 
     def perform(self, request: Request, data: dict, item_id: int) -> Response:
         principal = request.auth
-        item = set_out_of_stock(
+        item = set_item_stock(
             item_id=item_id, staff=principal.staff, device=principal.device, **data
         )
-        return Response(ItemSerializer(item).data)
-
-
-@transaction.atomic
-def set_out_of_stock(
-    *, item_id: int, out_of_stock: bool, staff: StaffMember, device: Device
-) -> Item:
-    """86 an item or bring it back; log who did it. Raise NotFoundError.
-
-    A stopgap until pos.services has a catalog service and Item records who 86'd it.
-    """
-    item = Item.objects.select_for_update().filter(id=item_id, is_active=True).first()
-    if item is None:
-        raise NotFoundError(ITEM_NOT_FOUND.format(item=item_id))
-    if item.out_of_stock != out_of_stock:
-        item.out_of_stock = out_of_stock
-        item.save(update_fields=["out_of_stock"])
-        audit.info(
-            "item %s %s by staff %s on device %s",
-            item.id, "86'd" if out_of_stock else "back in stock", staff.id, device.id,
-        )  # fmt: skip
-    return menu_items().get(id=item.id)
+        return Response(ItemSerializer(menu_items().get(id=item.id)).data)

@@ -15,7 +15,6 @@ from rest_framework.response import Response
 from pos.apis.base import IDEMPOTENCY_KEY, ApprovalSerializer, PosActionApi, errors, object_id
 from pos.apis.outputs import LINE_RELATED, LineAnswerSerializer
 from pos.apis.permissions import FloorStaff
-from pos.apis.tabs import refuse_adjusted_lines
 from pos.exceptions import NotFoundError
 from pos.models import TabLine
 from pos.services.tabs import LINE_NOT_FOUND, add_line, void_line
@@ -71,7 +70,6 @@ class LineVoidApi(PosActionApi):
         line = TabLine.objects.filter(id=line_id).first()
         if line is None:
             raise NotFoundError(LINE_NOT_FOUND.format(line=line_id))
-        refuse_adjusted_lines(tab_id=line.tab_id, line_ids=[line.id])
         void_line(line_id=line_id, **data, staff=request.auth.staff)
         voided = TabLine.objects.select_related(*LINE_RELATED).get(id=line_id)
         return Response(LineAnswerSerializer(voided).data)

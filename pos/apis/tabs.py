@@ -28,8 +28,8 @@ from pos.apis.outputs import (
     ticket_queryset,
 )
 from pos.apis.permissions import AnyStaff, FloorStaff, FloorStaffWrites
-from pos.exceptions import NotFoundError, PosError
-from pos.models import Adjustment, Station, Tab, TabLine
+from pos.exceptions import NotFoundError
+from pos.models import Station, Tab, TabLine
 from pos.pricing import split_evenly
 from pos.selectors import balance_due
 from pos.services.tabs import (
@@ -45,30 +45,6 @@ from pos.services.tabs import (
 LIST_LIMIT = 200
 MAX_LINES = 200
 LINES_NOT_ON_TAB = "Some of those lines are not on check {tab}"
-LINE_ADJUSTED = "{line} has a discount or comp on it; it cannot be voided or moved"
-
-
-class LineAdjustedError(PosError):
-    code = "line_has_adjustment"
-    http_status = 409
-
-
-def refuse_adjusted_lines(*, tab_id: int, line_ids) -> None:
-    """Refuse to void or move lines of this tab that carry their own discount or comp.
-
-    A stopgap: pos.selectors.tab_figures fails (KeyError) on a tab whose line adjustment
-    points at a voided line or at a line moved to another tab, so the tab could not be read,
-    paid or closed any more.
-    """
-    adjusted = (
-        Adjustment.objects.filter(line_id__in=line_ids, line__tab_id=tab_id)
-        .select_related("line")
-        .first()
-    )
-    if adjusted is not None:
-        raise LineAdjustedError(
-            LINE_ADJUSTED.format(line=adjusted.line.name), line=adjusted.line_id
-        )
 
 
 class TabsApi(PosActionApi):
@@ -210,7 +186,6 @@ class TabTransferApi(PosActionApi):
         found = TabLine.objects.filter(id__in=line_ids, tab_id__in=[tab_id, to_tab_id]).count()
         if found != len(set(line_ids)):
             raise NotFoundError(LINES_NOT_ON_TAB.format(tab=tab_id))
-        refuse_adjusted_lines(tab_id=tab_id, line_ids=line_ids)
         transfer_lines(line_ids=line_ids, to_tab_id=to_tab_id, staff=request.auth.staff)
         return Response(TabSerializer(describe_tab(to_tab_id)).data)
 
@@ -258,7 +233,6 @@ class TabSplitApi(PosActionApi):
         return self.act(request, tab_id=tab_id)
 
     def perform(self, request: Request, data: dict, tab_id: int) -> Response:
-        refuse_adjusted_lines(tab_id=tab_id, line_ids=data["line_ids"])
         principal = request.auth
         new_tab = split_by_lines(
             tab_id=tab_id, **data, staff=principal.staff, device=principal.device

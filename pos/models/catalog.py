@@ -94,6 +94,13 @@ class Item(models.Model):
     min_age = models.PositiveSmallIntegerField(default=0, help_text="21 for alcohol; 0 for none.")
     modifier_groups = models.ManyToManyField(ModifierGroup, blank=True, related_name="items")
     out_of_stock = models.BooleanField(default=False, help_text='"86\'d": cannot be sold.')
+    stock_changed_by = models.ForeignKey(
+        "pos.StaffMember", null=True, blank=True, related_name="+", on_delete=models.PROTECT
+    )
+    stock_changed_on = models.ForeignKey(
+        "pos.Device", null=True, blank=True, related_name="+", on_delete=models.PROTECT
+    )
+    stock_changed_at = models.DateTimeField(null=True, blank=True)
     is_active = models.BooleanField(default=True)
     sort_order = models.PositiveIntegerField(default=0)
 

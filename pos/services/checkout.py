@@ -102,6 +102,10 @@ def pay_cash(
     if tendered_c < amount_c + tip_c:
         raise PaymentError(NOT_ENOUGH_CASH.format(tendered=tendered, amount=amount, tip=tip))
     tab = lock_open_tab(tab_id, key_update=True)
+    # Again under the lock: a twin request may have taken this payment while we waited.
+    existing = Payment.objects.filter(id=payment_id).first()
+    if existing is not None:
+        return _same_payment(existing, tab_id, Tender.CASH, amount_c, tip_c)
     _check_not_over_due(tab, amount_c)
     payment = Payment.objects.create(
         id=payment_id,
@@ -154,6 +158,9 @@ def _start_card_payment(tab_id, payment_id, amount, tip, staff, device) -> Payme
         return _same_payment(existing, tab_id, Tender.CARD, amount_c, tip_c)
     _check_amounts(amount_c, tip_c)
     tab = lock_open_tab(tab_id, key_update=True)
+    existing = Payment.objects.filter(id=payment_id).first()  # a twin that won the lock
+    if existing is not None:
+        return _same_payment(existing, tab_id, Tender.CARD, amount_c, tip_c)
     _check_not_over_due(tab, amount_c)
     return Payment.objects.create(
         id=payment_id,
@@ -227,6 +234,9 @@ def add_adjustment(
     if amount_c is not None and amount_c <= 0:
         raise InvalidInputError("A discount amount must be positive")
     tab = lock_open_tab(tab_id)
+    existing = Adjustment.objects.filter(id=adjustment_id).first()  # a twin that won the lock
+    if existing is not None:
+        return existing
     if line_id is not None and not tab.lines.filter(id=line_id, voided_at__isnull=True).exists():
         raise InvalidInputError(f"Line {line_id} is not on check {tab.id}")
     figures = tab_figures(tab)

@@ -81,6 +81,8 @@ def _record_refund(refund_id, tab_id, lines, reason, tender, staff, device, appr
         raise InvalidInputError("Give a reason for the refund")
     if not lines:
         raise InvalidInputError("Choose at least one line to refund")
+    if len({str(line_id) for line_id, _ in lines}) != len(lines):
+        raise InvalidInputError("Name each line once, with the quantity to refund")
     tab = Tab.objects.select_for_update().filter(id=tab_id).first()
     if tab is None or tab.status != Tab.Status.CLOSED:
         raise RefundError(NOT_CLOSED.format(tab=tab_id))

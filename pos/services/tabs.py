@@ -14,7 +14,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from ledger.money import to_cents
@@ -30,7 +30,17 @@ from pos.exceptions import (
     StaleVersionError,
     TabNotOpenError,
 )
-from pos.models import Device, Item, PriceRule, StaffMember, Tab, TabLine, Ticket, TicketLine
+from pos.models import (
+    Adjustment,
+    Device,
+    Item,
+    PriceRule,
+    StaffMember,
+    Tab,
+    TabLine,
+    Ticket,
+    TicketLine,
+)
 from pos.pricing import RuleView, apply_rule, best_rule
 from pos.services.staff import require_manager
 
@@ -69,18 +79,24 @@ def open_tab(
     if not (name or table):
         raise InvalidInputError(NAME_OR_TABLE)
     existing = Tab.objects.filter(client_id=client_id).first()
-    if existing is not None:
-        if (existing.name, existing.table) != (name, table):
-            raise IdempotencyConflictError(UUID_REUSED.format(what="Tab", id=client_id))
-        return existing
-    return Tab.objects.create(
-        client_id=client_id,
-        name=name,
-        table=table,
-        opened_by=staff,
-        device=device,
-        opened_at=clock.now(),
-    )
+    if existing is None:
+        try:
+            # A savepoint: a twin request that committed the same client_id first makes this
+            # insert fail, and the tab it opened is the answer.
+            with transaction.atomic():
+                return Tab.objects.create(
+                    client_id=client_id,
+                    name=name,
+                    table=table,
+                    opened_by=staff,
+                    device=device,
+                    opened_at=clock.now(),
+                )
+        except IntegrityError:
+            existing = Tab.objects.get(client_id=client_id)
+    if (existing.name, existing.table) != (name, table):
+        raise IdempotencyConflictError(UUID_REUSED.format(what="Tab", id=client_id))
+    return existing
 
 
 @transaction.atomic
@@ -117,17 +133,16 @@ def add_line(
     Raise ItemUnavailableError (86'd), ModifierChoiceError, AgeCheckRequiredError (the first
     age-restricted line asks for confirmation once per tab), TabNotOpenError.
     """
-    existing = TabLine.objects.filter(id=line_id).first()
-    if existing is not None:
-        same = (existing.tab_id, existing.item_id, existing.quantity, existing.note) == (
-            tab_id, item_id, quantity, note.strip(),
-        ) and sorted(m["id"] for m in existing.modifiers) == sorted(modifier_ids)  # fmt: skip
-        if not same:
-            raise IdempotencyConflictError(UUID_REUSED.format(what="Line", id=line_id))
-        return existing
+    replay = _line_replay(line_id, tab_id, item_id, quantity, modifier_ids, note)
+    if replay is not None:
+        return replay
     if not (isinstance(quantity, int) and 1 <= quantity <= 99):
         raise InvalidInputError(QUANTITY)
     tab = lock_open_tab(tab_id)
+    # Again under the lock: a twin request may have added this line while we waited.
+    replay = _line_replay(line_id, tab_id, item_id, quantity, modifier_ids, note)
+    if replay is not None:
+        return replay
     item = (
         Item.objects.select_related("category")
         .prefetch_related("modifier_groups__modifiers")
@@ -262,6 +277,8 @@ def transfer_lines(
         if tabs[tab_id].payments.exists():
             raise TabNotOpenError(f"Check {tab_id} is being paid; its lines cannot move")
     TabLine.objects.filter(id__in=line_ids).update(tab=tabs[to_tab_id])
+    # A line's own discount or comp travels with it.
+    Adjustment.objects.filter(line_id__in=line_ids).update(tab=tabs[to_tab_id])
     for tab in tabs.values():
         tab.version += 1
         tab.save(update_fields=["version"])
@@ -314,6 +331,19 @@ def split_by_lines(
     if movable:
         transfer_lines(line_ids=movable, to_tab_id=new_tab.id, staff=staff)
     return new_tab
+
+
+def _line_replay(line_id, tab_id, item_id, quantity, modifier_ids, note) -> TabLine | None:
+    """Return the line if this UUID was added already with the same content; else None."""
+    existing = TabLine.objects.filter(id=line_id).first()
+    if existing is None:
+        return None
+    same = (existing.tab_id, existing.item_id, existing.quantity, existing.note) == (
+        tab_id, item_id, quantity, note.strip(),
+    ) and sorted(m["id"] for m in existing.modifiers) == sorted(modifier_ids)  # fmt: skip
+    if not same:
+        raise IdempotencyConflictError(UUID_REUSED.format(what="Line", id=line_id))
+    return existing
 
 
 def _lock_tabs(tab_ids: set[int]) -> dict[int, Tab]:
