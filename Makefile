@@ -52,8 +52,9 @@ test-pg: dev  ## The suite on a throwaway PostgreSQL 15 cluster
 
 test: lint test-sqlite test-pg  ## Lint, then the suite on SQLite and on PostgreSQL
 
-bench: dev  ## Ledger benchmark on SQLite and PostgreSQL (prints figures)
+bench: dev  ## Ledger and POS benchmarks on SQLite and PostgreSQL (print figures)
 	$(PY) bench/ledger_bench.py
+	$(PY) bench/pos_bench.py
 
 clean:  ## Remove the virtualenv and local databases
 	rm -rf $(VENV) var/*.sqlite3*
