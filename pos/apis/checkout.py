@@ -72,7 +72,9 @@ class AdjustmentAddApi(PosActionApi):
         return self.act(request, tab_id=tab_id)
 
     def perform(self, request: Request, data: dict, tab_id: int) -> Response:
-        adjustment = add_adjustment(tab_id=tab_id, **data, staff=request.auth.staff)
+        adjustment = add_adjustment(
+            tab_id=tab_id, **data, staff=request.auth.staff, device=request.auth.device
+        )
         adjustment = Adjustment.objects.select_related("created_by", "approved_by").get(
             id=adjustment.id
         )
@@ -144,5 +146,5 @@ class TabCloseApi(PosActionApi):
         return self.act(request, tab_id=tab_id)
 
     def perform(self, request: Request, data: dict, tab_id: int) -> Response:
-        close_tab(tab_id=tab_id, staff=request.auth.staff)
+        close_tab(tab_id=tab_id, staff=request.auth.staff, device=request.auth.device)
         return Response(TabSerializer(describe_tab(tab_id)).data)

@@ -91,7 +91,9 @@ class DrawerOpenApi(PosActionApi):
         return self.act(request, drawer_id=drawer_id)
 
     def perform(self, request: Request, data: dict, drawer_id: int) -> Response:
-        session = open_drawer(drawer_id=drawer_id, **data, staff=request.auth.staff)
+        session = open_drawer(
+            drawer_id=drawer_id, **data, staff=request.auth.staff, device=request.auth.device
+        )
         return session_answer(session.id, status=201)
 
 
@@ -135,7 +137,9 @@ class CashMovementApi(PosActionApi):
     def perform(self, request: Request, data: dict, session_id: uuid.UUID) -> Response:
         data.setdefault("amount", Money(0, data["currency"]))
         data.pop("currency")
-        movement = record_cash_movement(session_id=session_id, **data, staff=request.auth.staff)
+        movement = record_cash_movement(
+            session_id=session_id, **data, staff=request.auth.staff, device=request.auth.device
+        )
         movement = CashMovement.objects.select_related("created_by", "approved_by").get(
             id=movement.id
         )
@@ -161,7 +165,9 @@ class DrawerCloseApi(PosActionApi):
         return self.act(request, session_id=session_id)
 
     def perform(self, request: Request, data: dict, session_id: uuid.UUID) -> Response:
-        close_drawer(session_id=session_id, **data, staff=request.auth.staff)
+        close_drawer(
+            session_id=session_id, **data, staff=request.auth.staff, device=request.auth.device
+        )
         return session_answer(session_id)
 
 

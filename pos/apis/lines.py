@@ -70,6 +70,6 @@ class LineVoidApi(PosActionApi):
         line = TabLine.objects.filter(id=line_id).first()
         if line is None:
             raise NotFoundError(LINE_NOT_FOUND.format(line=line_id))
-        void_line(line_id=line_id, **data, staff=request.auth.staff)
+        void_line(line_id=line_id, **data, staff=request.auth.staff, device=request.auth.device)
         voided = TabLine.objects.select_related(*LINE_RELATED).get(id=line_id)
         return Response(LineAnswerSerializer(voided).data)

@@ -111,7 +111,7 @@ class TabRenameApi(PosActionApi):
         return self.act(request, tab_id=tab_id)
 
     def perform(self, request: Request, data: dict, tab_id: int) -> Response:
-        rename_tab(tab_id=tab_id, **data, staff=request.auth.staff)
+        rename_tab(tab_id=tab_id, **data, staff=request.auth.staff, device=request.auth.device)
         return Response(TabSerializer(describe_tab(tab_id)).data)
 
 
@@ -133,7 +133,9 @@ class TabSendApi(PosActionApi):
         return self.act(request, tab_id=tab_id)
 
     def perform(self, request: Request, data: dict, tab_id: int) -> Response:
-        tickets = send_to_preparation(tab_id=tab_id, staff=request.auth.staff)
+        tickets = send_to_preparation(
+            tab_id=tab_id, staff=request.auth.staff, device=request.auth.device
+        )
         sent = ticket_queryset().filter(id__in=[ticket.id for ticket in tickets])
         return Response(self.OutputSerializer({"tickets": sent}).data)
 
@@ -186,7 +188,12 @@ class TabTransferApi(PosActionApi):
         found = TabLine.objects.filter(id__in=line_ids, tab_id__in=[tab_id, to_tab_id]).count()
         if found != len(set(line_ids)):
             raise NotFoundError(LINES_NOT_ON_TAB.format(tab=tab_id))
-        transfer_lines(line_ids=line_ids, to_tab_id=to_tab_id, staff=request.auth.staff)
+        transfer_lines(
+            line_ids=line_ids,
+            to_tab_id=to_tab_id,
+            staff=request.auth.staff,
+            device=request.auth.device,
+        )
         return Response(TabSerializer(describe_tab(to_tab_id)).data)
 
 
@@ -207,7 +214,10 @@ class TabMergeApi(PosActionApi):
 
     def perform(self, request: Request, data: dict, tab_id: int) -> Response:
         target = merge_tabs(
-            source_id=tab_id, target_id=data["into_tab_id"], staff=request.auth.staff
+            source_id=tab_id,
+            target_id=data["into_tab_id"],
+            staff=request.auth.staff,
+            device=request.auth.device,
         )
         return Response(TabSerializer(describe_tab(target.id)).data)
 

@@ -16,12 +16,15 @@ Design overview
   against the original check.
 - Drawers (`drawers.py`): one open session per drawer (a database constraint), cash movements
   and the blind count at close.
+- Activity (`activity.py`): every action on the floor, with its staff member, tablet and
+  approving manager.
 - Idempotency (`idempotency.py`): the stored answer to every POST, by its Idempotency-Key.
 
 Closing a tab's check posts ONE balanced ledger entry in the same transaction, through
 `ledger.services.post_entry` only.
 """
 
+from pos.models.activity import Activity
 from pos.models.catalog import Category, Item, Modifier, ModifierGroup, PriceRule, Station
 from pos.models.drawers import CashMovement, Drawer, DrawerSession
 from pos.models.idempotency import IdempotencyRecord
@@ -30,6 +33,7 @@ from pos.models.staff import Device, Role, StaffMember
 from pos.models.tabs import Adjustment, Tab, TabLine, Ticket, TicketLine
 
 __all__ = [
+    "Activity",
     "Adjustment",
     "CashMovement",
     "Category",

@@ -9,6 +9,7 @@ from django.db import transaction
 from pos import clock
 from pos.exceptions import NotFoundError
 from pos.models import Device, Item, StaffMember
+from pos.services.activity import record
 
 ITEM_NOT_FOUND = "There is no item {item} on the menu"
 STOCK_FIELDS = ("out_of_stock", "stock_changed_by", "stock_changed_on", "stock_changed_at")
@@ -24,12 +25,7 @@ def set_item_stock(*, item_id: int, out_of_stock: bool, staff: StaffMember, devi
         item.out_of_stock = out_of_stock
         item.stock_changed_by, item.stock_changed_on = staff, device
         item.stock_changed_at = clock.now()
-        item.save(
-            update_fields=[
-                "out_of_stock",
-                "stock_changed_by",
-                "stock_changed_on",
-                "stock_changed_at",
-            ]
-        )
+        item.save(update_fields=[*STOCK_FIELDS])
+        record(action="item.86" if out_of_stock else "item.restock", staff=staff, device=device,
+               item=item.name)  # fmt: skip
     return item

@@ -39,6 +39,7 @@ from pos.models.payments import Tender
 from pos.pricing import CheckFigures
 from pos.selectors import CARD_CLEARING_ACCOUNT as STRIPE_CLEARING
 from pos.selectors import balance_due, tab_figures
+from pos.services.activity import record
 from pos.services.staff import require_manager
 from pos.services.tabs import lock_open_tab
 
@@ -121,7 +122,8 @@ def pay_cash(
         device=device,
         created_at=clock.now(),
     )
-    _close_if_paid(tab, staff)
+    _record_payment(payment)
+    _close_if_paid(tab, staff, device)
     return payment
 
 
@@ -186,13 +188,14 @@ def _finish_card_payment(payment_id, status: str, reference: str, staff) -> Paym
     payment.status = Payment.Status.CAPTURED if status == "captured" else Payment.Status.DECLINED
     payment.gateway_reference = reference
     payment.save(update_fields=["status", "gateway_reference"])
+    _record_payment(payment)
     if payment.status == Payment.Status.CAPTURED and tab.status == Tab.Status.OPEN:
-        _close_if_paid(tab, staff)
+        _close_if_paid(tab, staff, payment.device)
     return payment
 
 
 @transaction.atomic
-def close_tab(*, tab_id: int, staff: StaffMember) -> Tab:
+def close_tab(*, tab_id: int, staff: StaffMember, device: Device | None = None) -> Tab:
     """Close a check whose payments cover it (a fully comped one needs none). Raise PaymentError."""
     tab = Tab.objects.select_for_update().filter(id=tab_id).first()
     if tab is not None and tab.status == Tab.Status.CLOSED:
@@ -201,7 +204,7 @@ def close_tab(*, tab_id: int, staff: StaffMember) -> Tab:
     due = balance_due(tab)
     if due:
         raise PaymentError(BALANCE_DUE.format(tab=tab.id, due=from_cents(due, "USD")), due=due)
-    return _close(tab, staff)
+    return _close(tab, staff, device)
 
 
 @transaction.atomic
@@ -215,6 +218,7 @@ def add_adjustment(
     percent: Decimal | None = None,
     amount: Money | None = None,
     staff: StaffMember,
+    device: Device | None = None,
     approved_by: StaffMember | None = None,
 ) -> Adjustment:
     """Discount or comp a line or the whole check, with a reason code.
@@ -244,7 +248,7 @@ def add_adjustment(
     share = percent if percent is not None else Decimal(100 * amount_c) / max(base, 1)
     if kind == Adjustment.Kind.COMP or share > settings.POS_DISCOUNT_APPROVAL_PERCENT:
         approved_by = require_manager(approved_by, action=f"{kind} ({reason})")
-    return Adjustment.objects.create(
+    adjustment = Adjustment.objects.create(
         id=adjustment_id,
         tab=tab,
         line_id=line_id,
@@ -256,6 +260,11 @@ def add_adjustment(
         approved_by=approved_by,
         created_at=clock.now(),
     )
+    record(
+        action=f"adjustment.{kind}", staff=staff, device=device, tab=tab, approved_by=approved_by,
+        line=line_id or "", percent=percent or "", amount=amount_c or "", reason=reason,
+    )  # fmt: skip
+    return adjustment
 
 
 def _same_payment(existing: Payment, tab_id, tender, amount_c, tip_c) -> Payment:
@@ -284,12 +293,20 @@ def _check_not_over_due(tab: Tab, amount_c: int) -> None:
         )
 
 
-def _close_if_paid(tab: Tab, staff: StaffMember) -> None:
+def _record_payment(payment: Payment) -> None:
+    record(
+        action=f"payment.{payment.tender}.{payment.status}", staff=payment.created_by,
+        device=payment.device, tab=payment.tab, payment=payment.id, amount=payment.amount,
+        tip=payment.tip,
+    )  # fmt: skip
+
+
+def _close_if_paid(tab: Tab, staff: StaffMember, device: Device | None) -> None:
     if balance_due(tab) == 0:
-        _close(tab, staff)
+        _close(tab, staff, device)
 
 
-def _close(tab: Tab, staff: StaffMember) -> Tab:
+def _close(tab: Tab, staff: StaffMember, device: Device | None) -> Tab:
     figures = tab_figures(tab)
     if not figures.lines:
         raise PaymentError(NOTHING_TO_CLOSE.format(tab=tab.id))
@@ -317,6 +334,7 @@ def _close(tab: Tab, staff: StaffMember) -> Tab:
     tab.total = figures.total
     tab.version += 1
     tab.save()
+    record(action="tab.close", staff=staff, device=device, tab=tab, entry=entry.id)
     return tab
 
 

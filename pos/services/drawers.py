@@ -42,9 +42,10 @@ from ledger.services import Line, credit, debit, post_entry
 from pos import clock
 from pos.clock import business_date
 from pos.exceptions import DrawerError, IdempotencyConflictError, InvalidInputError, NotFoundError
-from pos.models import CashMovement, Drawer, DrawerSession, Payment, StaffMember, Tab
+from pos.models import CashMovement, Device, Drawer, DrawerSession, Payment, StaffMember, Tab
 from pos.models.payments import Tender
 from pos.reports import expected_cash_cents
+from pos.services.activity import record
 from pos.services.checkout import ledger_entry_id
 from pos.services.staff import require_manager
 
@@ -80,7 +81,12 @@ CASH_ON_OPEN_CHECKS = (
 
 @transaction.atomic
 def open_drawer(
-    *, session_id: uuid.UUID, drawer_id: int, count: dict[int, int], staff: StaffMember
+    *,
+    session_id: uuid.UUID,
+    drawer_id: int,
+    count: dict[int, int],
+    staff: StaffMember,
+    device: Device | None = None,
 ) -> DrawerSession:
     """Open a shift with a counted float moved from the safe. Idempotent by session_id.
 
@@ -127,6 +133,8 @@ def open_drawer(
             [debit(drawer.account, _usd(opening_float)), credit(SAFE, _usd(opening_float))],
             staff,
         )
+    record(action="drawer.open", staff=staff, device=device, drawer=drawer.name,
+           session=session.id, float=opening_float)  # fmt: skip
     return session
 
 
@@ -140,6 +148,7 @@ def record_cash_movement(
     reason: str,
     account: str = "",
     staff: StaffMember,
+    device: Device | None = None,
     approved_by: StaffMember | None = None,
 ) -> CashMovement:
     """Record a paid-in, paid-out, drop or no-sale on an open session. Idempotent by movement_id.
@@ -209,6 +218,8 @@ def record_cash_movement(
         ]
         label = kinds(kind).label
         _post("cash-movement", movement_id, f"{label}, {drawer.name}: {reason}", lines, staff)
+    record(action=f"drawer.{kind}", staff=staff, device=device, approved_by=approved_by,
+           drawer=drawer.name, amount=movement.amount, reason=reason)  # fmt: skip
     return movement
 
 
@@ -218,6 +229,7 @@ def close_drawer(
     session_id: uuid.UUID,
     count: dict[int, int],
     staff: StaffMember,
+    device: Device | None = None,
     approved_by: StaffMember | None = None,
 ) -> DrawerSession:
     """Close a shift on its blind count, post the variance and move the cash to the safe.
@@ -279,6 +291,8 @@ def close_drawer(
     session.counted, session.expected = counted, expected
     session.variance_approved_by = approved_by
     session.save()
+    record(action="drawer.close", staff=staff, device=device, approved_by=approved_by,
+           drawer=drawer.name, counted=counted, expected=expected)  # fmt: skip
     return session
 
 

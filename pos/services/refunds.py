@@ -30,6 +30,7 @@ from pos.models import Category, Device, Payment, Refund, RefundLine, StaffMembe
 from pos.models.payments import Tender
 from pos.pricing import allocate, round_half_up
 from pos.selectors import tab_figures
+from pos.services.activity import record
 from pos.services.checkout import SALES_TAX, STRIPE_CLEARING, ledger_entry_id, open_drawer_session
 from pos.services.staff import require_manager
 
@@ -107,6 +108,10 @@ def _record_refund(refund_id, tab_id, lines, reason, tender, staff, device, appr
         RefundLine(refund=refund, line=line, quantity=quantity, amount=amount, tax=tax)
         for line, quantity, amount, tax in amounts
     )
+    record(
+        action="refund", staff=staff, device=device, tab=tab, approved_by=approved_by,
+        refund=refund.id, total=refund.total, tender=tender, reason=refund.reason,
+    )  # fmt: skip
     if tender == Tender.CASH:
         _post(refund)
     return refund

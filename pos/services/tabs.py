@@ -42,6 +42,7 @@ from pos.models import (
     TicketLine,
 )
 from pos.pricing import RuleView, apply_rule, best_rule
+from pos.services.activity import record
 from pos.services.staff import require_manager
 
 TAB_NOT_FOUND = "There is no tab {tab}"
@@ -84,7 +85,7 @@ def open_tab(
             # A savepoint: a twin request that committed the same client_id first makes this
             # insert fail, and the tab it opened is the answer.
             with transaction.atomic():
-                return Tab.objects.create(
+                tab = Tab.objects.create(
                     client_id=client_id,
                     name=name,
                     table=table,
@@ -92,6 +93,8 @@ def open_tab(
                     device=device,
                     opened_at=clock.now(),
                 )
+            record(action="tab.open", staff=staff, device=device, tab=tab, name=name, table=table)
+            return tab
         except IntegrityError:
             existing = Tab.objects.get(client_id=client_id)
     if (existing.name, existing.table) != (name, table):
@@ -100,7 +103,15 @@ def open_tab(
 
 
 @transaction.atomic
-def rename_tab(*, tab_id: int, version: int, name: str, table: str, staff: StaffMember) -> Tab:
+def rename_tab(
+    *,
+    tab_id: int,
+    version: int,
+    name: str,
+    table: str,
+    staff: StaffMember,
+    device: Device | None = None,
+) -> Tab:
     """Change the tab's name or table if nobody else changed it since `version`."""
     tab = lock_open_tab(tab_id)
     if tab.version != version:
@@ -112,6 +123,7 @@ def rename_tab(*, tab_id: int, version: int, name: str, table: str, staff: Staff
         raise InvalidInputError(NAME_OR_TABLE)
     tab.name, tab.table, tab.version = name, table, tab.version + 1
     tab.save(update_fields=["name", "table", "version"])
+    record(action="tab.rename", staff=staff, device=device, tab=tab, name=name, table=table)
     return tab
 
 
@@ -166,7 +178,7 @@ def add_line(
     rule = best_rule(_rules_for(item), local_time(now))
     deltas = sum(m["delta"] for m in modifiers)
     base = to_cents(item.price)
-    return TabLine.objects.create(
+    line = TabLine.objects.create(
         id=line_id,
         tab=tab,
         item=item,
@@ -185,11 +197,21 @@ def add_line(
         device=device,
         added_at=now,
     )
+    record(
+        action="line.add", staff=staff, device=device, tab=tab, line=line.id, item=item.name,
+        quantity=quantity,
+    )  # fmt: skip
+    return line
 
 
 @transaction.atomic
 def void_line(
-    *, line_id: uuid.UUID, reason: str, staff: StaffMember, approved_by: StaffMember | None = None
+    *,
+    line_id: uuid.UUID,
+    reason: str,
+    staff: StaffMember,
+    device: Device | None = None,
+    approved_by: StaffMember | None = None,
 ) -> TabLine:
     """Void a line with a reason. A line already sent needs a manager and makes a cancel ticket."""
     line = TabLine.objects.filter(id=line_id).first()
@@ -218,12 +240,21 @@ def void_line(
     line.voided_by = staff
     line.void_approved_by = approved_by
     line.save(update_fields=["voided_at", "void_reason", "voided_by", "void_approved_by"])
+    record(
+        action="line.void", staff=staff, device=device, tab=tab, approved_by=approved_by,
+        line=line.id, item=line.name, reason=line.void_reason,
+    )  # fmt: skip
     return line
 
 
 @transaction.atomic
 def void_tab(
-    *, tab_id: int, reason: str, staff: StaffMember, approved_by: StaffMember | None = None
+    *,
+    tab_id: int,
+    reason: str,
+    staff: StaffMember,
+    device: Device | None = None,
+    approved_by: StaffMember | None = None,
 ) -> Tab:
     """Void an open tab that nobody pays for: its lines are voided (sent ones need a manager)."""
     tab = Tab.objects.select_for_update().filter(id=tab_id).first()
@@ -233,16 +264,21 @@ def void_tab(
     if tab.payments.exclude(status__in=["declined", "cancelled"]).exists():
         raise TabNotOpenError(f"Check {tab.id} has payments; refund them instead of voiding")
     for line in tab.lines.filter(voided_at__isnull=True):
-        void_line(line_id=line.id, reason=reason, staff=staff, approved_by=approved_by)
+        void_line(
+            line_id=line.id, reason=reason, staff=staff, device=device, approved_by=approved_by
+        )
     tab.status = Tab.Status.VOIDED
     tab.closed_by, tab.closed_at = staff, clock.now()
     tab.version += 1
     tab.save(update_fields=["status", "closed_by", "closed_at", "version"])
+    record(action="tab.void", staff=staff, device=device, tab=tab, reason=reason)
     return tab
 
 
 @transaction.atomic
-def send_to_preparation(*, tab_id: int, staff: StaffMember) -> list[Ticket]:
+def send_to_preparation(
+    *, tab_id: int, staff: StaffMember, device: Device | None = None
+) -> list[Ticket]:
     """Turn the tab's unsent lines into one ticket per station (bar, grill)."""
     tab = lock_open_tab(tab_id)
     unsent = tab.lines.filter(sent_at__isnull=True, voided_at__isnull=True).exclude(station="")
@@ -260,12 +296,21 @@ def send_to_preparation(*, tab_id: int, staff: StaffMember) -> list[Ticket]:
         )
         tickets.append(ticket)
     unsent.update(sent_at=now)
+    if tickets:
+        record(
+            action="tab.send", staff=staff, device=device, tab=tab,
+            tickets=", ".join(f"{t.station} #{t.id}" for t in tickets),
+        )  # fmt: skip
     return tickets
 
 
 @transaction.atomic
 def transfer_lines(
-    *, line_ids: Sequence[uuid.UUID], to_tab_id: int, staff: StaffMember
+    *,
+    line_ids: Sequence[uuid.UUID],
+    to_tab_id: int,
+    staff: StaffMember,
+    device: Device | None = None,
 ) -> list[TabLine]:
     """Move lines to another open tab (not voided ones, not lines of a tab already paying)."""
     lines = list(TabLine.objects.filter(id__in=line_ids))
@@ -282,11 +327,17 @@ def transfer_lines(
     for tab in tabs.values():
         tab.version += 1
         tab.save(update_fields=["version"])
+    record(
+        action="lines.transfer", staff=staff, device=device, tab=tabs[to_tab_id],
+        lines=", ".join(str(i) for i in line_ids), from_tabs=", ".join(map(str, sorted(from_ids))),
+    )  # fmt: skip
     return list(TabLine.objects.filter(id__in=line_ids))
 
 
 @transaction.atomic
-def merge_tabs(*, source_id: int, target_id: int, staff: StaffMember) -> Tab:
+def merge_tabs(
+    *, source_id: int, target_id: int, staff: StaffMember, device: Device | None = None
+) -> Tab:
     """Move every line and adjustment of source into target; source ends merged (voided)."""
     if source_id == target_id:
         raise InvalidInputError("A tab cannot be merged into itself")
@@ -304,6 +355,7 @@ def merge_tabs(*, source_id: int, target_id: int, staff: StaffMember) -> Tab:
     source.save()
     target.version += 1
     target.save()
+    record(action="tab.merge", staff=staff, device=device, tab=target, merged=source.id)
     return target
 
 
@@ -329,7 +381,7 @@ def split_by_lines(
     )
     movable = [i for i in line_ids if TabLine.objects.filter(id=i, tab_id=tab_id).exists()]
     if movable:
-        transfer_lines(line_ids=movable, to_tab_id=new_tab.id, staff=staff)
+        transfer_lines(line_ids=movable, to_tab_id=new_tab.id, staff=staff, device=device)
     return new_tab
 
 

@@ -263,3 +263,20 @@ def test_a_fully_comped_check_closes_without_payment(venue, at):
         ("D", "Expenses:Comps", 1000),
     ]
     assert account_balance(account="Income:Rentals:Games") == usd("10.00")
+
+
+def test_every_action_records_who_and_on_which_tablet(venue, at):
+    tab = new_tab(venue)
+    fries = add(venue, tab, venue.fries)
+    void_line(line_id=fries.id, reason="changed mind", staff=venue.cashier, device=venue.tablet)
+    add(venue, tab, venue.burger, modifier_ids=[venue.medium.id])
+    send_to_preparation(tab_id=tab.id, staff=venue.cashier, device=venue.tablet)
+    pay_cash(tab_id=tab.id, payment_id=uuid.uuid4(), amount=usd("12.99"), tendered=usd("20"),
+             staff=venue.cashier, device=venue.tablet)  # fmt: skip
+
+    trail = list(tab.activities.order_by("id").values_list("action", "staff", "device"))
+    assert [action for action, _, _ in trail] == [
+        "tab.open", "line.add", "line.void", "line.add", "tab.send", "payment.cash.captured",
+        "tab.close",
+    ]  # fmt: skip
+    assert {(staff, device) for _, staff, device in trail} == {(venue.cashier.id, venue.tablet.id)}
