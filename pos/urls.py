@@ -45,6 +45,7 @@ api_urlpatterns = [
     ),
     path("tabs/<id:tab_id>/payments", checkout.PaymentApi.as_view(), name="tab-payments"),
     path("tabs/<id:tab_id>/close", checkout.TabCloseApi.as_view(), name="tab-close"),
+    path("tabs/<id:tab_id>/reopen", checkout.TabReopenApi.as_view(), name="tab-reopen"),
     path("tabs/<id:tab_id>/refunds", refunds.RefundApi.as_view(), name="tab-refunds"),
     path("drawers/<id:drawer_id>/open", drawers.DrawerOpenApi.as_view(), name="drawer-open"),
     path(

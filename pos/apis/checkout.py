@@ -32,7 +32,14 @@ from pos.apis.outputs import (
 from pos.apis.permissions import FloorStaff
 from pos.models import Adjustment, Payment, Tab
 from pos.models.payments import Tender
-from pos.services.checkout import DISCOUNT_SHAPE, add_adjustment, close_tab, pay_card, pay_cash
+from pos.services.checkout import (
+    DISCOUNT_SHAPE,
+    add_adjustment,
+    close_tab,
+    pay_card,
+    pay_cash,
+    reopen_tab,
+)
 
 CASH_ONLY = "Only a cash payment has an amount tendered"
 
@@ -147,4 +154,25 @@ class TabCloseApi(PosActionApi):
 
     def perform(self, request: Request, data: dict, tab_id: int) -> Response:
         close_tab(tab_id=tab_id, staff=request.auth.staff, device=request.auth.device)
+        return Response(TabSerializer(describe_tab(tab_id)).data)
+
+
+class TabReopenApi(PosActionApi):
+    permission_classes = [FloorStaff]
+
+    class InputSerializer(serializers.Serializer):
+        reason = serializers.CharField(max_length=120)
+        approval = ApprovalSerializer(help_text="A manager's PIN: reopening needs one.")
+
+    @extend_schema(
+        summary="Reopen a closed check (a manager approves; its sale entry is reversed)",
+        request=InputSerializer,
+        responses={200: TabSerializer, **errors(400, 403, 404, 409)},
+        parameters=[IDEMPOTENCY_KEY],
+    )
+    def post(self, request: Request, tab_id: int) -> Response:
+        return self.act(request, tab_id=tab_id)
+
+    def perform(self, request: Request, data: dict, tab_id: int) -> Response:
+        reopen_tab(tab_id=tab_id, **data, staff=request.auth.staff, device=request.auth.device)
         return Response(TabSerializer(describe_tab(tab_id)).data)

@@ -40,6 +40,9 @@ class Tab(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     business_date = models.DateField(null=True, blank=True, help_text="Set at close.")
     ledger_entry_id = models.UUIDField(null=True, blank=True, unique=True)
+    closings = models.PositiveSmallIntegerField(
+        default=0, help_text="How many times it was closed (a manager may reopen it)."
+    )
     # Totals frozen at close, in cents, for reports that must not recompute history.
     subtotal = models.BigIntegerField(default=0)
     discounts = models.BigIntegerField(default=0)

@@ -23,7 +23,7 @@ from djmoney.money import Money
 
 from ledger.models import EntryKind
 from ledger.money import from_cents, to_cents
-from ledger.services import Line, credit, debit, post_entry
+from ledger.services import Line, credit, debit, post_entry, reverse_entry
 from pos import clock
 from pos.clock import business_date
 from pos.exceptions import (
@@ -32,6 +32,7 @@ from pos.exceptions import (
     InvalidInputError,
     PaymentDeclinedError,
     PaymentError,
+    TabNotOpenError,
 )
 from pos.gateway import get_gateway
 from pos.models import Adjustment, Category, Device, DrawerSession, Payment, StaffMember, Tab
@@ -208,6 +209,48 @@ def close_tab(*, tab_id: int, staff: StaffMember, device: Device | None = None) 
 
 
 @transaction.atomic
+def reopen_tab(
+    *,
+    tab_id: int,
+    reason: str,
+    staff: StaffMember,
+    device: Device | None = None,
+    approved_by: StaffMember | None = None,
+) -> Tab:
+    """Reopen a closed check (a manager approves): its sale entry is reversed, its payments stay.
+
+    When it closes again its sale posts anew. Raise TabNotOpenError if it was refunded.
+    """
+    tab = Tab.objects.select_for_update().filter(id=tab_id).first()
+    if tab is None:
+        raise InvalidInputError(f"There is no check {tab_id}")
+    if tab.status == Tab.Status.OPEN:
+        return tab
+    if tab.status != Tab.Status.CLOSED:
+        raise TabNotOpenError(f"Check {tab.id} was voided; it cannot be reopened")
+    if not reason.strip():
+        raise InvalidInputError("Give a reason for reopening the check")
+    approved_by = require_manager(approved_by, action=f"reopen check {tab.id}")
+    if tab.refunds.exists():
+        raise TabNotOpenError(f"Check {tab.id} has refunds; it cannot be reopened")
+    reverse_entry(
+        entry_id=ledger_entry_id(f"tab-reopen/{tab.closings}", tab.client_id),
+        reverses=tab.ledger_entry_id,
+        effective_date=business_date(),
+        memo=f"Check {tab.id} reopened: {reason.strip()}",
+        created_by=staff.user,
+    )
+    tab.status, tab.ledger_entry_id = Tab.Status.OPEN, None
+    tab.closed_by = tab.closed_at = tab.business_date = None
+    tab.subtotal = tab.discounts = tab.tax = tab.tips = tab.total = 0
+    tab.version += 1
+    tab.save()
+    record(action="tab.reopen", staff=staff, device=device, tab=tab, approved_by=approved_by,
+           reason=reason.strip())  # fmt: skip
+    return tab
+
+
+@transaction.atomic
 def add_adjustment(
     *,
     tab_id: int,
@@ -315,12 +358,14 @@ def _close(tab: Tab, staff: StaffMember, device: Device | None) -> Tab:
     )
     now = clock.now()
     day = business_date(now)
+    # A reopened check posts its sale again under a new id once it closes again.
+    again = f"/{tab.closings}" if tab.closings else ""
     entry = post_entry(
-        entry_id=ledger_entry_id("tab-close", tab.client_id),
+        entry_id=ledger_entry_id(f"tab-close{again}", tab.client_id),
         kind=EntryKind.SALE,
         effective_date=day,
         memo=str(tab),
-        source_ref=f"check:{tab.id}",
+        source_ref=f"check:{tab.id}{again}",
         lines=sale_entry_lines(tab, figures, payments),
         created_by=staff.user,
     )
@@ -332,6 +377,7 @@ def _close(tab: Tab, staff: StaffMember, device: Device | None) -> Tab:
     tab.tax = figures.tax
     tab.tips = sum(p.tip for p in payments)
     tab.total = figures.total
+    tab.closings += 1
     tab.version += 1
     tab.save()
     record(action="tab.close", staff=staff, device=device, tab=tab, entry=entry.id)

@@ -18,7 +18,7 @@ from pos.gateway import get_gateway
 from pos.models import Payment, Tab
 from pos.pricing import split_evenly
 from pos.selectors import balance_due, tab_figures
-from pos.services.checkout import add_adjustment, close_tab, pay_card, pay_cash
+from pos.services.checkout import add_adjustment, close_tab, pay_card, pay_cash, reopen_tab
 from pos.services.tabs import add_line, open_tab, send_to_preparation, void_line
 from tests.pos.conftest import usd
 
@@ -280,3 +280,28 @@ def test_every_action_records_who_and_on_which_tablet(venue, at):
         "tab.close",
     ]  # fmt: skip
     assert {(staff, device) for _, staff, device in trail} == {(venue.cashier.id, venue.tablet.id)}
+
+
+def test_a_manager_can_reopen_a_check_and_its_sale_posts_again(venue, at):
+    """Fries paid by card; reopened to add a second portion: $9.00 + 8.25% (0.7425) = $9.74."""
+    tab = new_tab(venue)
+    add(venue, tab, venue.fries)
+    pay_card(tab_id=tab.id, payment_id=uuid.uuid4(), amount=usd("4.87"), staff=venue.cashier,
+             device=venue.tablet)  # fmt: skip
+    tab.refresh_from_db()
+    first_sale = tab.ledger_entry_id
+
+    with pytest.raises(exceptions.ApprovalRequiredError):
+        reopen_tab(tab_id=tab.id, reason="forgot the fries", staff=venue.cashier)
+    reopen_tab(tab_id=tab.id, reason="forgot the fries", staff=venue.cashier,
+               approved_by=venue.manager)  # fmt: skip
+    add(venue, tab, venue.fries)
+    pay_card(tab_id=tab.id, payment_id=uuid.uuid4(), amount=usd("4.87"), staff=venue.cashier,
+             device=venue.tablet)  # fmt: skip
+
+    tab.refresh_from_db()
+    assert (tab.status, tab.closings, tab.total) == (Tab.Status.CLOSED, 2, 974)
+    assert JournalEntry.objects.get(reverses_id=first_sale).kind == "reversal"
+    assert ("D", "Assets:Stripe:Clearing", 974) in postings(tab.ledger_entry_id)
+    assert account_balance(account="Income:Sales:Food") == usd("9.00")
+    assert verify_ledger().ok

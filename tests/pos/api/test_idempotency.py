@@ -158,6 +158,19 @@ def close_case(venue):
     return Case(f"tabs/{tab.id}/close", {}, {"now": True}, JournalEntry.objects.count)
 
 
+def reopen_case(venue):
+    tab, _ = tab_with(venue, venue.fries)
+    pay_card(tab_id=tab.id, payment_id=uuid.uuid4(), amount=usd("4.87"), staff=venue.cashier,
+             device=venue.tablet)  # fmt: skip
+    body = {"reason": "forgot the fries", "approval": {"staff_id": venue.manager.id, "pin": "2222"}}
+    return Case(
+        f"tabs/{tab.id}/reopen",
+        body,
+        {**body, "reason": "another reason"},
+        lambda: (JournalEntry.objects.count(), Tab.objects.get(id=tab.id).status),
+    )
+
+
 def stock_case(venue):
     return Case(
         f"items/{venue.fries.id}/stock",
@@ -242,6 +255,7 @@ CASES = {
     "cash payment": (cash_case, checkout.PaymentApi),
     "card payment": (card_case, checkout.PaymentApi),
     "close": (close_case, checkout.TabCloseApi),
+    "reopen": (reopen_case, checkout.TabReopenApi),
     "86 an item": (stock_case, catalog.ItemStockApi),
     "refund": (refund_case, refunds.RefundApi),
     "drawer open": (drawer_open_case, drawers.DrawerOpenApi),

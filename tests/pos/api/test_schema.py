@@ -26,6 +26,7 @@ ENDPOINTS = {
     "/api/v1/tabs/{tab_id}/adjustments": {"post"},
     "/api/v1/tabs/{tab_id}/payments": {"post"},
     "/api/v1/tabs/{tab_id}/close": {"post"},
+    "/api/v1/tabs/{tab_id}/reopen": {"post"},
     "/api/v1/tabs/{tab_id}/refunds": {"post"},
     "/api/v1/drawers/{drawer_id}/open": {"post"},
     "/api/v1/drawer-sessions/{session_id}/movements": {"post"},
