@@ -202,10 +202,11 @@ def close_tab(*, tab_id: int, staff: StaffMember, device: Device | None = None) 
     if tab is not None and tab.status == Tab.Status.CLOSED:
         return tab
     tab = lock_open_tab(tab_id, key_update=True)
-    due = balance_due(tab)
+    figures, payments = _figures_and_payments(tab)
+    due = figures.total - sum(payment.amount for payment in payments)
     if due:
         raise PaymentError(BALANCE_DUE.format(tab=tab.id, due=from_cents(due, "USD")), due=due)
-    return _close(tab, staff, device)
+    return _close(tab, staff, device, figures, payments)
 
 
 @transaction.atomic
@@ -345,17 +346,26 @@ def _record_payment(payment: Payment) -> None:
 
 
 def _close_if_paid(tab: Tab, staff: StaffMember, device: Device | None) -> None:
-    if balance_due(tab) == 0:
-        _close(tab, staff, device)
+    figures, payments = _figures_and_payments(tab)
+    if figures.total == sum(payment.amount for payment in payments):
+        _close(tab, staff, device, figures, payments)
 
 
-def _close(tab: Tab, staff: StaffMember, device: Device | None) -> Tab:
-    figures = tab_figures(tab)
+def _figures_and_payments(tab: Tab) -> tuple[CheckFigures, list[Payment]]:
+    payments = tab.payments.filter(status=Payment.Status.CAPTURED)
+    return tab_figures(tab), list(payments.select_related("drawer_session__drawer"))
+
+
+def _close(
+    tab: Tab,
+    staff: StaffMember,
+    device: Device | None,
+    figures: CheckFigures,
+    payments: list[Payment],
+) -> Tab:
+    """Post the check's sale and mark it closed (its payments cover it: the caller checked)."""
     if not figures.lines:
         raise PaymentError(NOTHING_TO_CLOSE.format(tab=tab.id))
-    payments = list(
-        tab.payments.filter(status=Payment.Status.CAPTURED).select_related("drawer_session__drawer")
-    )
     now = clock.now()
     day = business_date(now)
     # A reopened check posts its sale again under a new id once it closes again.
