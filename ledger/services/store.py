@@ -81,6 +81,11 @@ def lock_for_posting(
     with connection.cursor() as cursor:
         if connection.features.has_select_for_update:
             cursor.execute("SELECT id FROM ledger_chainhead WHERE id = 1 FOR UPDATE")
+            if cursor.fetchone() is None:
+                # No head row, so no lock: create the row, then take the lock on it. Reading
+                # on without the lock would let two posters take the same seq.
+                _create_chain_head()
+                return lock_for_posting(entry_id=entry_id, quarter_start=quarter_start, day=day)
         cursor.execute(
             "SELECT h.seq, h.hash, "
             "(SELECT fingerprint FROM ledger_journalentry WHERE id = %s AND status = 'posted'), "
