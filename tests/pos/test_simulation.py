@@ -4,7 +4,7 @@ import datetime
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from ledger.models import JournalEntry
 from ledger.selectors import account_balance
@@ -44,3 +44,9 @@ def test_two_simulated_days_reconcile_to_the_ledger_and_replay_as_a_no_op():
 
     run("simulate", "--days", "1", "--seed", "7", "--start", FRIDAY.isoformat())
     assert JournalEntry.objects.count() == entries, "a day already simulated is not simulated again"
+
+
+def test_simulating_before_the_ledger_opens_is_refused_clearly():
+    run("demo")
+    with pytest.raises(CommandError, match="accounts open on 2026-01-01"):
+        run("simulate", "--days", "3", "--start", "2025-12-30")

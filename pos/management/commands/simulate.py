@@ -6,6 +6,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from ledger.chart import CHART_OPENED_ON
 from pos.simulation import simulate
 
 
@@ -30,6 +31,11 @@ class Command(BaseCommand):
             )
         except ValueError as error:
             raise CommandError(f"--start: {error}") from error
+        if first < CHART_OPENED_ON:
+            raise CommandError(
+                f"The ledger's accounts open on {CHART_OPENED_ON}: start there or later "
+                f"(--start {CHART_OPENED_ON} or fewer --days)."
+            )
         began = time.perf_counter()
         totals = simulate(days=days, start=first, seed=seed)
         last = first + datetime.timedelta(days=days - 1)
