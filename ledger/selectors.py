@@ -45,7 +45,7 @@ def cumulative_totals(
         for account_id, debits, credits in snapshots.values_list("account_id", "debits", "credits"):
             totals[account_id] = [debits, credits]
         after = snapshot_period.end_date
-    for account_id, debits, credits in _posting_sums(
+    for account_id, debits, credits in posting_totals(
         after=after, through=as_of, account_ids=account_ids
     ):
         totals[account_id][0] += debits
@@ -53,7 +53,7 @@ def cumulative_totals(
     return {account_id: (d, c) for account_id, (d, c) in totals.items()}
 
 
-def _posting_sums(
+def posting_totals(
     *,
     after: datetime.date | None,
     through: datetime.date | None,

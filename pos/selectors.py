@@ -9,6 +9,11 @@ from pos.pricing import AdjustmentInput, CheckFigures, LineInput, check_figures
 CARD_CLEARING_ACCOUNT = "Assets:Stripe:Clearing"
 
 
+def tender_account(tender: str, drawer_account: str | None) -> str:
+    """The ledger account a tender lands in: its drawer for cash, card clearing for cards."""
+    return drawer_account if tender == "cash" else CARD_CLEARING_ACCOUNT
+
+
 def tab_figures(tab: Tab) -> CheckFigures:
     """Return the tab's subtotal, discounts, comps, tax and per-line net (voided lines excluded)."""
     lines = [
@@ -58,7 +63,7 @@ def closed_check_tenders(*, start, end) -> dict[str, int]:
         tab__business_date__range=(start, end),
     ).values_list("tender", "drawer_session__drawer__account", "amount", "tip")
     for tender, drawer_account, amount, tip in payments:
-        account = drawer_account if tender == "cash" else CARD_CLEARING_ACCOUNT
+        account = tender_account(tender, drawer_account)
         totals[account] = totals.get(account, 0) + amount + tip
     return totals
 

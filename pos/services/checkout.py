@@ -38,8 +38,7 @@ from pos.gateway import get_gateway
 from pos.models import Adjustment, Category, Device, DrawerSession, Payment, StaffMember, Tab
 from pos.models.payments import Tender
 from pos.pricing import CheckFigures
-from pos.selectors import CARD_CLEARING_ACCOUNT as STRIPE_CLEARING
-from pos.selectors import balance_due, tab_figures
+from pos.selectors import balance_due, tab_figures, tender_account
 from pos.services.activity import record
 from pos.services.staff import require_manager
 from pos.services.tabs import lock_open_tab
@@ -49,12 +48,20 @@ SALES_TAX = "Liabilities:SalesTax:Payable"
 TIPS = "Liabilities:Tips:Payable"
 COMPS = "Expenses:Comps"
 
+# What closing a check writes on its row.
+CLOSE_FIELDS = ("status", "closed_by", "closed_at", "business_date", "ledger_entry_id",
+                "subtotal", "discounts", "tax", "tips", "total", "closings", "version")  # fmt: skip
 MORE_THAN_DUE = "Check {tab}: {amount} is more than the {due} still due"
 NOT_ENOUGH_CASH = "{tendered} tendered does not cover {amount} plus a {tip} tip"
 NO_OPEN_DRAWER = "{device} has no open cash drawer; open one before taking cash"
 BALANCE_DUE = "Check {tab} still has {due} due"
 NOTHING_TO_CLOSE = "Check {tab} has no lines; void it instead"
 DISCOUNT_SHAPE = "Give a percent (0-100] or an amount, not both"
+
+
+def usd(cents: int) -> Money:
+    """Cents as Money, for the ledger lines the point of sale posts."""
+    return from_cents(cents, "USD")
 
 
 def ledger_entry_id(kind: str, client_id: uuid.UUID) -> uuid.UUID:
@@ -389,23 +396,18 @@ def _close(
     tab.total = figures.total
     tab.closings += 1
     tab.version += 1
-    tab.save()
+    tab.save(update_fields=[*CLOSE_FIELDS])
     record(action="tab.close", staff=staff, device=device, tab=tab, entry=entry.id)
     return tab
 
 
 def sale_entry_lines(tab: Tab, figures: CheckFigures, payments: list[Payment]) -> list[Line]:
     """The ledger lines of a closed check (see the module docstring)."""
-    usd = lambda cents: from_cents(cents, "USD")  # noqa: E731
     categories = Category.objects.in_bulk({f.category_id for f in figures.lines})
     tenders: dict[str, int] = defaultdict(int)
     for payment in payments:
-        account = (
-            payment.drawer_session.drawer.account
-            if payment.tender == Tender.CASH
-            else STRIPE_CLEARING
-        )
-        tenders[account] += payment.amount + payment.tip
+        drawer = payment.drawer_session.drawer.account if payment.drawer_session else None
+        tenders[tender_account(payment.tender, drawer)] += payment.amount + payment.tip
     income: dict[str, int] = defaultdict(int)
     cogs: dict[tuple[str, str], int] = defaultdict(int)
     comps, comp_reasons = 0, set()

@@ -29,9 +29,9 @@ from pos.gateway import get_gateway
 from pos.models import Category, Device, Payment, Refund, RefundLine, StaffMember, Tab
 from pos.models.payments import Tender
 from pos.pricing import allocate, round_half_up
-from pos.selectors import tab_figures
+from pos.selectors import tab_figures, tender_account
 from pos.services.activity import record
-from pos.services.checkout import SALES_TAX, STRIPE_CLEARING, ledger_entry_id, open_drawer_session
+from pos.services.checkout import SALES_TAX, ledger_entry_id, open_drawer_session, usd
 from pos.services.staff import require_manager
 
 NOT_CLOSED = "Check {tab} is not closed; void or change its lines instead"
@@ -133,17 +133,14 @@ def _complete(refund_id: uuid.UUID, succeeded: bool, reference: str) -> Refund:
 
 def _post(refund: Refund) -> None:
     """Post the refund's entry and mark it completed (inside the caller's transaction)."""
-    usd = lambda cents: from_cents(cents, "USD")  # noqa: E731
     income: dict[str, int] = defaultdict(int)
     for refund_line in refund.lines.select_related("line__category"):
         income[refund_line.line.category.income_account] += refund_line.amount
     lines = [debit(account, usd(cents)) for account, cents in sorted(income.items()) if cents]
     if refund.tax:
         lines.append(debit(SALES_TAX, usd(refund.tax)))
-    tender_account = (
-        refund.drawer_session.drawer.account if refund.tender == Tender.CASH else STRIPE_CLEARING
-    )
-    lines.append(credit(tender_account, usd(refund.total)))
+    drawer = refund.drawer_session.drawer.account if refund.drawer_session else None
+    lines.append(credit(tender_account(refund.tender, drawer), usd(refund.total)))
     entry = post_entry(
         entry_id=ledger_entry_id("refund", refund.id),
         kind=EntryKind.REFUND,

@@ -11,6 +11,7 @@ import pytest
 from django.utils import timezone
 
 from ledger.models import JournalEntry
+from ledger.money import from_cents
 from ledger.selectors import account_balance
 from ledger.verification import verify_ledger
 from pos import exceptions
@@ -141,7 +142,7 @@ def test_split_evenly_three_ways_adds_up(venue, at):
 
     for cents in parts:
         pay_card(
-            tab_id=tab.id, payment_id=uuid.uuid4(), amount=usd(f"{cents / 100:.2f}"),
+            tab_id=tab.id, payment_id=uuid.uuid4(), amount=from_cents(cents, "USD"),
             staff=venue.cashier, device=venue.tablet,
         )  # fmt: skip
 
