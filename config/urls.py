@@ -12,6 +12,11 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("", include("pos.urls")),
+    path("", include("pos.ui.urls")),
+    path("", include("pos.rentals.urls")),
+    path("", include("pos.cards.urls")),
+    path("", include("treasury.urls")),
+    path("", include("reports.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

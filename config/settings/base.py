@@ -34,6 +34,9 @@ INSTALLED_APPS = [
     "djmoney",
     "ledger",
     "pos",
+    "pos.rentals",
+    "pos.cards",
+    "treasury",
     "reports",
 ]
 

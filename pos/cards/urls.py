@@ -1,0 +1,3 @@
+"""Routes of Card payments (Stripe)."""
+
+urlpatterns: list = []

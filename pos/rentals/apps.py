@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class RentalsConfig(AppConfig):
+    name = "pos.rentals"
+    label = "rentals"
+    verbose_name = "Game rentals"

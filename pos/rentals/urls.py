@@ -1,0 +1,3 @@
+"""Routes of Game rentals."""
+
+urlpatterns: list = []

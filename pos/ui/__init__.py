@@ -1,0 +1,1 @@
+"""Tablet screens and the kitchen display."""

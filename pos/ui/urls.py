@@ -1,0 +1,3 @@
+"""Routes of the tablet screens and the kitchen display."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Routes of the reports: statements and the public transparency report."""
+
+urlpatterns: list = []

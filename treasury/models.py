@@ -1,0 +1,1 @@
+"""Treasury: models."""

@@ -1,0 +1,3 @@
+"""Routes of Treasury."""
+
+urlpatterns: list = []
