@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 HOST_PORT ?= 127.0.0.1:8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install dev run test lint fmt test-sqlite test-pg bench clean
+.PHONY: help install dev system-deps run test lint fmt test-sqlite test-pg bench clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -27,6 +27,13 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 
 install: $(VENV)/.installed  ## Create .venv and install the project
 
+# Tests drive Debian's Chromium (Playwright cannot download browsers here) and read PDFs with
+# poppler's pdfinfo/pdftotext; apt installs whichever is missing.
+system-deps:  ## Install Chromium and poppler-utils with apt when missing
+	@command -v chromium >/dev/null && command -v pdfinfo >/dev/null || { \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium poppler-utils; }
+
 dev: $(VENV)/.installed-dev  ## Install the project with its dev extras
 
 run: install  ## Migrate, load the demo venue and serve it on http://127.0.0.1:8000
@@ -43,11 +50,11 @@ fmt: dev  ## Format and autofix
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test-sqlite: dev  ## The suite on SQLite
+test-sqlite: dev system-deps  ## The suite on SQLite
 	@mkdir -p var
 	$(PY) -m pytest
 
-test-pg: dev  ## The suite on a throwaway PostgreSQL 15 cluster
+test-pg: dev system-deps  ## The suite on a throwaway PostgreSQL 15 cluster
 	scripts/with-postgres $(PY) -m pytest
 
 test: lint test-sqlite test-pg  ## Lint, then the suite on SQLite and on PostgreSQL
