@@ -7,10 +7,14 @@ from pos.models import Payment, Tab
 from pos.pricing import AdjustmentInput, CheckFigures, LineInput, check_figures
 
 CARD_CLEARING_ACCOUNT = "Assets:Stripe:Clearing"
+CUSTOMER_DEPOSITS_ACCOUNT = "Liabilities:CustomerDeposits"
 
 
 def tender_account(tender: str, drawer_account: str | None) -> str:
-    """The ledger account a tender lands in: its drawer for cash, card clearing for cards."""
+    """The ledger account a tender lands in: its drawer for cash, card clearing for cards, and
+    customer deposits for a deposit spent on the check (the liability it was held in)."""
+    if tender == "deposit":
+        return CUSTOMER_DEPOSITS_ACCOUNT
     return drawer_account if tender == "cash" else CARD_CLEARING_ACCOUNT
 
 

@@ -10,6 +10,8 @@ from pos.models.tabs import Tab, TabLine
 class Tender(models.TextChoices):
     CASH = "cash", "Cash"
     CARD = "card", "Card"
+    # A deposit taken earlier (a party booking's) spent on the check: Liabilities:CustomerDeposits.
+    DEPOSIT = "deposit", "Deposit credit"
 
 
 class Payment(models.Model):
@@ -23,7 +25,7 @@ class Payment(models.Model):
 
     id = models.UUIDField(primary_key=True)
     tab = models.ForeignKey(Tab, related_name="payments", on_delete=models.PROTECT)
-    tender = models.CharField(max_length=4, choices=Tender)
+    tender = models.CharField(max_length=7, choices=Tender)
     amount = models.BigIntegerField(help_text="Cents applied to the check, tip excluded.")
     tip = models.BigIntegerField(default=0)
     tendered = models.BigIntegerField(default=0, help_text="Cash handed over, in cents.")
@@ -66,7 +68,7 @@ class Refund(models.Model):
     id = models.UUIDField(primary_key=True)
     status = models.CharField(max_length=9, choices=Status, default=Status.PENDING)
     tab = models.ForeignKey(Tab, related_name="refunds", on_delete=models.PROTECT)
-    tender = models.CharField(max_length=4, choices=Tender)
+    tender = models.CharField(max_length=7, choices=Tender)
     subtotal = models.BigIntegerField()
     tax = models.BigIntegerField()
     reason = models.CharField(max_length=60)
