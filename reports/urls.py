@@ -1,3 +1,9 @@
 """Routes of the reports: statements and the public transparency report."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from reports import receipts
+
+urlpatterns: list = [
+    path("reports/receipts/<int:tab_id>.pdf", receipts.receipt_pdf, name="receipt-pdf"),
+]

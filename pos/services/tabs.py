@@ -385,6 +385,25 @@ def split_by_lines(
     return new_tab
 
 
+@transaction.atomic
+def bump_ticket(*, ticket_id: int, done: bool = True) -> Ticket:
+    """Mark a preparation ticket done (bumped off the kitchen display), or recall it.
+
+    Idempotent: bumping a done ticket keeps its first done_at. The kitchen display has no
+    staff sign-in, so this writes no activity row; done_at is the record.
+    """
+    ticket = Ticket.objects.select_for_update().filter(id=ticket_id).first()
+    if ticket is None:
+        raise NotFoundError(f"There is no ticket {ticket_id}")
+    if done and ticket.done_at is None:
+        ticket.done_at = clock.now()
+        ticket.save(update_fields=["done_at"])
+    elif not done and ticket.done_at is not None:
+        ticket.done_at = None
+        ticket.save(update_fields=["done_at"])
+    return ticket
+
+
 def _line_replay(line_id, tab_id, item_id, quantity, modifier_ids, note) -> TabLine | None:
     """Return the line if this UUID was added already with the same content; else None."""
     existing = TabLine.objects.filter(id=line_id).first()

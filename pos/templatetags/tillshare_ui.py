@@ -1,0 +1,29 @@
+"""Template filters of the tablet screens (pos.ui is a plain package, so they live here)."""
+
+from django import template
+from djmoney.money import Money
+
+from ledger.money import format_cents, to_cents
+
+register = template.Library()
+
+
+@register.filter
+def cents(value: int | None) -> str:
+    """Integer cents as dollars for people: 1234 -> "$12.34", -50 -> "-$0.50"."""
+    if value is None:
+        return ""
+    sign = "-" if value < 0 else ""
+    return f"{sign}${format_cents(abs(int(value)), 'USD')}"
+
+
+@register.filter
+def dollars(value: Money) -> str:
+    """A Money amount for people: Money("12.3", "USD") -> "$12.30"."""
+    return cents(to_cents(value))
+
+
+@register.filter
+def plain_cents(value: int) -> str:
+    """Integer cents as a plain decimal for form fields: 1234 -> "12.34"."""
+    return format_cents(int(value), "USD")

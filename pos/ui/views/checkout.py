@@ -1,0 +1,237 @@
+"""Paying a check (cash with quick amounts and change, card, split tender, tip), the receipt,
+closed checks and refunds with a manager's PIN.
+
+Every payment form carries the payment's UUID, made when the screen renders: a retried
+submission (a lost answer, a double tap) finds the payment already taken and takes nothing
+more (`pay_cash` / `pay_card` are idempotent by it). Cards are online only; the gateway is
+called by `pay_card` without a database lock held.
+"""
+
+import uuid
+from collections import defaultdict
+from decimal import Decimal
+
+from django import forms
+from django.db.models import Sum
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+from djmoney.money import Money
+
+from pos.exceptions import NotFoundError, PaymentDeclinedError, PosError
+from pos.models import Payment, RefundLine, Tab
+from pos.models.payments import Tender
+from pos.pricing import split_evenly
+from pos.services.checkout import pay_card, pay_cash
+from pos.services.refunds import refund_lines
+from pos.ui import selectors
+from pos.ui.approval import ApprovalForm, approver, managers
+from pos.ui.receipts import receipt_context
+from pos.ui.session import staff_required
+from pos.ui.views.order import _first_error, screen_context
+
+CURRENCY = "USD"
+MAX_PARTS = 12
+REFUND_REASONS = ["Wrong order", "Quality", "Long wait", "Charged twice", "Guest unhappy"]
+
+
+class PayForm(forms.Form):
+    payment_id = forms.UUIDField()
+    amount = forms.DecimalField(
+        max_digits=10, decimal_places=2, min_value=Decimal("0.01"), label="Amount"
+    )
+    tip = forms.DecimalField(
+        max_digits=10, decimal_places=2, min_value=0, required=False, label="Tip"
+    )
+    tendered = forms.DecimalField(
+        max_digits=10, decimal_places=2, min_value=0, required=False, label="Cash handed over"
+    )
+
+
+def quick_cash(cents: int) -> list[int]:
+    """Cash a guest is likely to hand over for `cents`: exact, the next dollar, $5, $10, notes."""
+    options = [cents]
+    for step in (100, 500, 1000, 2000):
+        options.append(-(-cents // step) * step)
+    options += [5000, 10000]
+    return sorted({c for c in options if c >= cents})[:6]
+
+
+def _pay_context(request: HttpRequest, tab_id: int, **extra) -> dict:
+    try:
+        tab = selectors.tab_screen(tab_id)
+    except NotFoundError as error:
+        raise Http404(error.message) from error
+    due = max(tab["figures"]["due"], 0)
+    raw = request.GET.get("parts", "")
+    parts = int(raw) if raw.isdigit() and 1 < int(raw) <= MAX_PARTS else 0
+    paid = None
+    paid_id = request.GET.get("paid", "")
+    if paid_id:
+        try:
+            paid = Payment.objects.filter(id=uuid.UUID(paid_id), tab_id=tab_id).first()
+        except ValueError:
+            paid = None
+    amount = extra.pop("amount", None) or due
+    return screen_context(
+        request, "tabs", tab=tab, due=due, amount=amount,
+        parts=split_evenly(due, parts) if parts and due else [], part_count=parts,
+        part_choices=range(2, 7), quick=quick_cash(amount), paid=paid,
+        payment_id=uuid.uuid4(), **extra,
+    )  # fmt: skip
+
+
+@staff_required
+def pay(request: HttpRequest, tab_id: int) -> HttpResponse:
+    context = _pay_context(request, tab_id)
+    if context["tab"]["status"] != Tab.Status.OPEN:
+        return redirect("ui:receipt", tab_id=tab_id)
+    return render(request, "pos/ui/pay.html", context)
+
+
+def _after_payment(request: HttpRequest, tab_id: int, payment: Payment) -> str:
+    status = Tab.objects.values_list("status", flat=True).get(id=tab_id)
+    name = "ui:receipt" if status == Tab.Status.CLOSED else "ui:pay"
+    return f"{reverse(name, kwargs={'tab_id': tab_id})}?paid={payment.id}"
+
+
+def _money(value: Decimal | None) -> Money | None:
+    return None if value is None else Money(value, CURRENCY)
+
+
+@require_POST
+@staff_required
+def pay_cash_view(request: HttpRequest, tab_id: int) -> HttpResponse:
+    posted = request.POST.copy()
+    if posted.get("tendered_from_other"):  # "Take cash (other amount)" rather than a quick one
+        posted["tendered"] = posted.get("tendered_other", "")
+    form = PayForm(posted)
+    error = ""
+    if form.is_valid():
+        data = form.cleaned_data
+        tip = data["tip"] or Decimal(0)
+        tendered = data["tendered"] if data["tendered"] is not None else data["amount"] + tip
+        try:
+            payment = pay_cash(
+                tab_id=tab_id, payment_id=data["payment_id"], amount=_money(data["amount"]),
+                tendered=_money(tendered), tip=_money(tip), staff=request.staff,
+                device=request.device,
+            )  # fmt: skip
+        except PosError as failure:
+            error = failure.message
+        else:
+            return redirect(_after_payment(request, tab_id, payment))
+    else:
+        error = _first_error(form)
+    context = _pay_context(request, tab_id, error=error)
+    return render(request, "pos/ui/pay.html", context, status=400)
+
+
+@require_POST
+@staff_required
+def pay_card_view(request: HttpRequest, tab_id: int) -> HttpResponse:
+    """Charge a card (online only: the page disables the button while offline)."""
+    form = PayForm(request.POST)
+    error = declined = ""
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            payment = pay_card(
+                tab_id=tab_id, payment_id=data["payment_id"], amount=_money(data["amount"]),
+                tip=_money(data["tip"] or Decimal(0)), staff=request.staff, device=request.device,
+            )  # fmt: skip
+        except PaymentDeclinedError as failure:
+            declined = failure.message
+        except PosError as failure:
+            error = failure.message
+        else:
+            url = _after_payment(request, tab_id, payment)
+            if request.htmx:
+                response = HttpResponse(status=204)
+                response["HX-Redirect"] = url
+                return response
+            return redirect(url)
+    else:
+        error = _first_error(form)
+    context = _pay_context(request, tab_id, error=error, declined=declined)
+    return render(request, "pos/ui/pay.html", context, status=200 if request.htmx else 400)
+
+
+@staff_required
+def receipt(request: HttpRequest, tab_id: int) -> HttpResponse:
+    """The receipt, printable on an 80 mm printer; the PDF is linked from it."""
+    context = receipt_context(request, tab_id)
+    paid_id = request.GET.get("paid", "")
+    if paid_id:
+        try:
+            context["paid"] = Payment.objects.filter(id=uuid.UUID(paid_id), tab_id=tab_id).first()
+        except ValueError:
+            context["paid"] = None
+    context.update(screen_context(request, "closed"))
+    return render(request, "pos/ui/receipt.html", context)
+
+
+@staff_required
+def closed_checks(request: HttpRequest) -> HttpResponse:
+    context = screen_context(request, "closed", tabs=selectors.closed_today())
+    return render(request, "pos/ui/closed.html", context)
+
+
+class RefundForm(ApprovalForm):
+    refund_id = forms.UUIDField()
+    reason = forms.CharField(max_length=60, label="Reason")
+    tender = forms.ChoiceField(choices=[("", ""), *Tender.choices], required=False)
+
+
+@staff_required
+def refund(request: HttpRequest, tab_id: int) -> HttpResponse:
+    """Refund chosen quantities of a closed check's lines; every refund needs a manager."""
+    tab = Tab.objects.filter(id=tab_id).first()
+    if tab is None:
+        raise Http404("No such check")
+    lines = list(tab.lines.filter(voided_at__isnull=True))
+    done = defaultdict(int)
+    for row in (
+        RefundLine.objects.filter(line__tab=tab)
+        .exclude(refund__status="failed")
+        .values("line_id")
+        .annotate(quantity=Sum("quantity"))
+    ):
+        done[row["line_id"]] = row["quantity"]
+    for line in lines:
+        line.left = line.quantity - done[line.id]
+    error = notice = ""
+    form = RefundForm(request.POST or None)
+    if request.method == "POST":
+        asked = []
+        for line in lines:
+            raw = request.POST.get(f"qty-{line.id}", "0") or "0"
+            if not raw.isdigit():
+                error = f"{line.name}: the quantity is a whole number"
+            elif int(raw):
+                asked.append((line.id, int(raw)))
+        if form.is_valid() and not error:
+            data = form.cleaned_data
+            try:
+                done_refund = refund_lines(
+                    refund_id=data["refund_id"], tab_id=tab_id, lines=asked,
+                    reason=data["reason"], tender=data["tender"] or None, staff=request.staff,
+                    device=request.device, approved_by=approver(data),
+                )  # fmt: skip
+            except PosError as failure:
+                error = failure.message
+            else:
+                url = reverse("ui:refund", kwargs={"tab_id": tab_id})
+                return redirect(f"{url}?refunded={done_refund.total}")
+        elif not error:
+            error = _first_error(form)
+    raw = request.GET.get("refunded", "")
+    if raw.isdigit():
+        notice = int(raw)
+    tenders = sorted(set(tab.payments.filter(status="captured").values_list("tender", flat=True)))
+    context = screen_context(
+        request, "closed", tab=tab, lines=lines, error=error, refunded=notice,
+        refund_id=uuid.uuid4(), reasons=REFUND_REASONS, tenders=tenders, managers=managers(),
+    )  # fmt: skip
+    return render(request, "pos/ui/refund.html", context, status=400 if error else 200)
