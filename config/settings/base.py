@@ -141,6 +141,8 @@ POS_VARIANCE_APPROVAL_CENTS = 500
 # Staff PINs: failed attempts before a lockout, and its length in minutes.
 POS_PIN_MAX_ATTEMPTS = 5
 POS_PIN_LOCKOUT_MINUTES = 5
+# Game rentals: a session still running at this local time is flagged for the manager.
+RENTALS_CLOSING_TIME = os.environ.get("TILLSHARE_CLOSING_TIME", "01:00")
 # The card gateway: "fake" (in memory, demo and tests) or "stripe" (pos/payments.py).
 POS_PAYMENT_GATEWAY = os.environ.get("TILLSHARE_PAYMENT_GATEWAY", "fake")
 
