@@ -23,6 +23,7 @@ from pos.models import (
     StaffMember,
 )
 from pos.services.staff import set_pin
+from treasury.demo import load_demo_treasury
 
 FOOD_TAX = Decimal("0.08250")
 ALCOHOL_TAX = Decimal("0.10250")  # sales tax plus the mixed-beverage tax
@@ -112,6 +113,7 @@ STAFF = [
     ("morgan", "Morgan", "manager", "2222", "tillshare-manager"),
     ("treasurer", "Taylor", "treasurer", "4444", "tillshare-treasurer"),
     ("riley", "Riley", "board", "5555", "tillshare-board"),
+    ("dana", "Dana", "board", "6666", "tillshare-board-2"),  # a second approver
     ("admin", "Alex", "admin", "9999", "tillshare-admin"),
 ]
 
@@ -173,6 +175,7 @@ def load_demo_venue() -> dict[str, int]:
             },
         )
     users = get_user_model()
+    web_users_by_role: dict[str, list] = {}
     for username, display_name, role, pin, password in STAFF:
         user, _ = users.objects.get_or_create(username=username)
         user.is_staff = bool(password)
@@ -186,6 +189,9 @@ def load_demo_venue() -> dict[str, int]:
             user=user, defaults={"display_name": display_name, "role": role}
         )
         set_pin(staff=staff, pin=pin)
+        if password:
+            web_users_by_role.setdefault(role, []).append(user)
+    load_demo_treasury(web_users_by_role)  # treasurer and board groups, the first policy
     drawers = {name: Drawer.objects.get_or_create(name=name, defaults={"account": account})[0]
                for name, account in DRAWERS}  # fmt: skip
     for name, station, drawer, token in DEVICES:

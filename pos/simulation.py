@@ -32,6 +32,7 @@ from pos.pricing import split_evenly
 from pos.reports import expected_cash_cents
 from pos.selectors import balance_due
 from pos.services import checkout, drawers, refunds, tabs
+from treasury.simulation import simulate_treasury_day
 
 # Relative traffic by weekday (Monday first) and by opening hour.
 WEEKDAY_TRAFFIC = [0.6, 0.7, 0.8, 0.9, 1.4, 1.7, 1.1]
@@ -66,6 +67,9 @@ def simulate(*, days: int, start: datetime.date, seed: int) -> dict[str, int]:
         rng = random.Random(f"{seed}:{day.isoformat()}")  # noqa: S311 - a simulation, not crypto
         for key, count in _simulate_day(rng, cast, day).items():
             totals[key] += count
+        # The venue's bills, gifts, program spending and the daily earmark accrual.
+        for key, count in simulate_treasury_day(day=day, seed=seed).items():
+            totals[key] = totals.get(key, 0) + count
     return totals
 
 

@@ -1,0 +1,1 @@
+"""Reads for the treasury: the earmark arithmetic, program funds, the close, the dashboard."""
