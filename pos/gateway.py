@@ -1,134 +1,193 @@
-"""The card gateway seam: what checkout needs from a card processor, and an in-memory fake.
+"""The card gateway seam: what the point of sale needs from a card processor.
 
-The Stripe implementation (pos/cards/stripe_gateway.py, the only module that imports stripe)
-comes with the card-payments issue; the demo and the tests use `FakeGateway`. Two flows:
-`charge` authorizes and captures at once (counter sales); `authorize` places a hold that is
-later `capture`d (up to the amount held plus any allowed overcapture, for a tip after payment)
-or `cancel`led (bar-tab holds, rental deposits). Every call carries an
-idempotency key derived from our own attempt or refund UUID and namespaced per operation, so a
-retried request can never charge or refund twice.
+`PaymentGateway` is the protocol; `get_gateway()` returns the Stripe implementation
+(pos/cards/stripe_gateway.py, the only module that imports stripe) when STRIPE_SECRET_KEY is
+set, else the in-memory `FakeGateway` (pos/cards/fake_gateway.py: demo mode, and the tests).
+
+Two ways to take a card: `charge` captures at once (counter sales); `authorize` places a hold
+that is later `capture`d (up to the amount held plus the allowed overcapture, for a tip added
+afterwards) or `cancel`led (bar-tab holds, deposits). With a Terminal `reader` the call only
+hands the PaymentIntent to the reader and answers "processing"; the outcome arrives later as a
+webhook, and the point of sale re-fetches the PaymentIntent (`payment`) rather than trusting
+the event. Every call that creates or moves money carries an idempotency key derived from our
+own attempt or refund UUID and namespaced per operation (pi-create:, capture:, cancel:,
+refund:), so a retried request can never charge or refund twice.
+
+The read side (`payment`, `reader`, `refund_state`, `refunds_of_charge`, `dispute`,
+`balance_transaction`, `payout`, `payout_transactions`) returns plain frozen dataclasses, so
+no Stripe object ever leaves the Stripe module. Amounts are integer cents.
 """
 
-import threading
+import datetime
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from django.conf import settings
 
+from pos.exceptions import PosError
+
+
+class GatewayUnavailableError(PosError):
+    """The card processor could not be reached or refused the request for a technical reason."""
+
+    code = "gateway_unavailable"
+    http_status = 503
+
 
 @dataclass(frozen=True)
 class GatewayResult:
-    status: str  # "captured", "authorized", "declined", "cancelled" or "refunded"
+    # "captured", "authorized", "processing" (on the reader), "declined", "cancelled",
+    # "refunded" or "pending" (a refund not settled yet).
+    status: str
     reference: str
     message: str = ""
 
 
+@dataclass(frozen=True)
+class PaymentState:
+    """A PaymentIntent as the processor sees it now (Stripe's status names)."""
+
+    reference: str
+    attempt_id: uuid.UUID | None
+    status: str  # requires_payment_method, processing, requires_capture, canceled, succeeded...
+    amount: int
+    amount_capturable: int = 0
+    amount_received: int = 0
+    tip: int = 0  # tip the guest chose on the reader, included in amount_received
+    capture_before: datetime.datetime | None = None
+    charge: str = ""
+    balance_transaction: str = ""  # of the captured charge; "" until known
+    failure_message: str = ""
+
+
+@dataclass(frozen=True)
+class ReaderState:
+    reference: str
+    action_status: str  # "in_progress", "succeeded", "failed" or "" (idle)
+    payment_intent: str = ""
+    failure_message: str = ""
+
+
+@dataclass(frozen=True)
+class RefundState:
+    reference: str
+    refund_id: uuid.UUID | None  # ours, from the refund's metadata
+    status: str  # pending, succeeded, failed, canceled
+    amount: int
+    payment_intent: str = ""
+    balance_transaction: str = ""
+
+
+@dataclass(frozen=True)
+class DisputeState:
+    reference: str
+    payment_intent: str
+    amount: int
+    fee: int
+    status: str
+    balance_transaction: str = ""
+
+
+@dataclass(frozen=True)
+class BalanceTxn:
+    """One movement of the Stripe balance: amount and net are signed, fee is what Stripe kept."""
+
+    reference: str
+    type: str  # charge, payment, refund, adjustment (disputes), payout, ...
+    source: str  # the charge, refund, dispute or payout it comes from
+    amount: int
+    fee: int
+    net: int
+    currency: str = "usd"
+    payment_intent: str = ""  # of the charge, refund or dispute, when there is one
+
+
+@dataclass(frozen=True)
+class PayoutState:
+    reference: str
+    status: str  # pending, in_transit, paid, failed, canceled
+    amount: int
+    currency: str
+    arrival_date: datetime.date
+    transactions: list[BalanceTxn] = field(default_factory=list)
+
+
 class PaymentGateway(Protocol):
-    def charge(self, *, attempt_id: uuid.UUID, amount: int, currency: str) -> GatewayResult:
-        """Authorize and capture amount (cents, tip included) for one payment attempt."""
+    # True when a card can only be taken on a Terminal reader (Stripe outside test mode).
+    needs_reader: bool
 
-    def authorize(self, *, attempt_id: uuid.UUID, amount: int, currency: str) -> GatewayResult:
-        """Hold amount (cents) on the card without taking it: status "authorized" or "declined"."""
+    def charge(
+        self,
+        *,
+        attempt_id: uuid.UUID,
+        amount: int,
+        currency: str,
+        reader: str = "",
+        on_reader_tipping: bool = False,
+    ) -> GatewayResult:
+        """Take amount (cents, tip included) now: "captured", "processing" or "declined"."""
 
-    def capture(self, *, attempt_id: uuid.UUID, reference: str, amount: int) -> GatewayResult:
-        """Take amount (cents) of a hold: "captured", or "declined" beyond what is allowed."""
-
-    def cancel(self, *, attempt_id: uuid.UUID, reference: str) -> GatewayResult:
-        """Release a hold that was not captured: status "cancelled"."""
-
-    def refund(self, *, refund_id: uuid.UUID, reference: str, amount: int) -> GatewayResult:
-        """Refund amount (cents) of a captured charge."""
-
-
-class FakeGateway:
-    """Card processing in memory: idempotent by key, declines on demand (and on $13.13)."""
-
-    DECLINED_AMOUNT = 1313
-    OVERCAPTURE_PERCENT = 20  # how far past a hold a capture may go (a tip added afterwards)
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._results: dict[str, GatewayResult] = {}
-        self.held: dict[str, int] = {}
-        self.charged: dict[str, int] = {}
-        self.refunded: dict[str, int] = {}
-        self.decline_attempts: set[uuid.UUID] = set()
-        self.calls = 0
-
-    def charge(self, *, attempt_id: uuid.UUID, amount: int, currency: str) -> GatewayResult:
-        key = f"pi-create:{attempt_id}"
-        with self._lock:
-            self.calls += 1
-            if key not in self._results:
-                if attempt_id in self.decline_attempts or amount == self.DECLINED_AMOUNT:
-                    self._results[key] = GatewayResult("declined", "", "Card declined")
-                else:
-                    reference = f"fake_pi_{attempt_id.hex[:16]}"
-                    self.charged[reference] = amount
-                    self._results[key] = GatewayResult("captured", reference)
-            return self._results[key]
-
-    def authorize(self, *, attempt_id: uuid.UUID, amount: int, currency: str) -> GatewayResult:
-        key = f"pi-create:{attempt_id}"
-        with self._lock:
-            self.calls += 1
-            if key not in self._results:
-                if attempt_id in self.decline_attempts or amount == self.DECLINED_AMOUNT:
-                    self._results[key] = GatewayResult("declined", "", "Card declined")
-                else:
-                    reference = f"fake_pi_{attempt_id.hex[:16]}"
-                    self.held[reference] = amount
-                    self._results[key] = GatewayResult("authorized", reference)
-            return self._results[key]
+    def authorize(
+        self, *, attempt_id: uuid.UUID, amount: int, currency: str, reader: str = ""
+    ) -> GatewayResult:
+        """Hold amount on the card without taking it: "authorized", "processing", "declined"."""
 
     def capture(self, *, attempt_id: uuid.UUID, reference: str, amount: int) -> GatewayResult:
-        key = f"capture:{attempt_id}"
-        with self._lock:
-            self.calls += 1
-            if key not in self._results:
-                held = self.held.get(reference)
-                allowed = None if held is None else held + held * self.OVERCAPTURE_PERCENT // 100
-                if allowed is None or amount > allowed:
-                    self._results[key] = GatewayResult("declined", "", "No hold for that amount")
-                else:
-                    del self.held[reference]
-                    self.charged[reference] = amount
-                    self._results[key] = GatewayResult("captured", reference)
-            return self._results[key]
+        """Take amount of a hold: "captured", or "declined" beyond what is allowed."""
 
     def cancel(self, *, attempt_id: uuid.UUID, reference: str) -> GatewayResult:
-        key = f"cancel:{attempt_id}"
-        with self._lock:
-            self.calls += 1
-            if key not in self._results:
-                if self.held.pop(reference, None) is None:
-                    self._results[key] = GatewayResult("declined", "", "No hold to cancel")
-                else:
-                    self._results[key] = GatewayResult("cancelled", reference)
-            return self._results[key]
+        """Release a PaymentIntent that was not captured: "cancelled" (or "declined")."""
+
+    def cancel_reader_action(self, *, reader: str) -> None:
+        """Stop whatever the reader is waiting for (the guest walked away)."""
 
     def refund(self, *, refund_id: uuid.UUID, reference: str, amount: int) -> GatewayResult:
-        key = f"refund:{refund_id}"
-        with self._lock:
-            self.calls += 1
-            if key not in self._results:
-                already = self.refunded.get(reference, 0)
-                if reference not in self.charged or already + amount > self.charged[reference]:
-                    self._results[key] = GatewayResult("declined", "", "More than was charged")
-                else:
-                    self.refunded[reference] = already + amount
-                    self._results[key] = GatewayResult("refunded", f"fake_re_{refund_id.hex[:16]}")
-            return self._results[key]
+        """Refund amount of a captured charge: "refunded", "pending" or "declined"."""
+
+    def payment(self, reference: str) -> PaymentState: ...
+
+    def reader(self, reference: str) -> ReaderState: ...
+
+    def refund_state(self, reference: str) -> RefundState: ...
+
+    def refunds_of_charge(self, charge: str) -> list[RefundState]: ...
+
+    def dispute(self, reference: str) -> DisputeState: ...
+
+    def balance_transaction(self, reference: str) -> BalanceTxn: ...
+
+    def payout(self, reference: str) -> PayoutState:
+        """The payout with the balance transactions it pays out (its own included)."""
 
 
-_fake = FakeGateway()
+def card_payments_are_demo() -> bool:
+    """True when no Stripe key is configured: the tablet says "demo card payments"."""
+    return not settings.STRIPE_SECRET_KEY
+
+
+_gateways: dict[tuple, PaymentGateway] = {}
 
 
 def get_gateway() -> PaymentGateway:
-    """Return the configured gateway (POS_PAYMENT_GATEWAY)."""
-    if settings.POS_PAYMENT_GATEWAY == "fake":
-        return _fake
-    raise NotImplementedError(
-        f"Payment gateway {settings.POS_PAYMENT_GATEWAY!r} is not installed; use 'fake'."
+    """Return the Stripe gateway when STRIPE_SECRET_KEY is set, else the shared fake."""
+    # Imported here: both implementations import this module's dataclasses.
+    from pos.cards.fake_gateway import FakeGateway
+
+    key = (
+        settings.STRIPE_SECRET_KEY,
+        settings.STRIPE_API_BASE,
+        settings.STRIPE_TEST_PAYMENT_METHOD,
     )
+    if key not in _gateways:
+        if settings.STRIPE_SECRET_KEY:
+            from pos.cards.stripe_gateway import StripeGateway
+
+            _gateways[key] = StripeGateway(
+                api_key=settings.STRIPE_SECRET_KEY,
+                api_base=settings.STRIPE_API_BASE,
+                test_payment_method=settings.STRIPE_TEST_PAYMENT_METHOD,
+            )
+        else:
+            _gateways[key] = FakeGateway()
+    return _gateways[key]

@@ -143,8 +143,19 @@ POS_PIN_MAX_ATTEMPTS = 5
 POS_PIN_LOCKOUT_MINUTES = 5
 # Game rentals: a session still running at this local time is flagged for the manager.
 RENTALS_CLOSING_TIME = os.environ.get("TILLSHARE_CLOSING_TIME", "01:00")
-# The card gateway: "fake" (in memory, demo and tests) or "stripe" (pos/payments.py).
-POS_PAYMENT_GATEWAY = os.environ.get("TILLSHARE_PAYMENT_GATEWAY", "fake")
+# Card payments (pos.cards): Stripe when STRIPE_SECRET_KEY is set, else the in-memory fake
+# ("demo card payments"). STRIPE_API_BASE points the client at another server (localstripe).
+STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
+STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
+STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "https://api.stripe.com")
+# Test mode without a Terminal reader only (localstripe): confirm with this PaymentMethod.
+STRIPE_TEST_PAYMENT_METHOD = os.environ.get("STRIPE_TEST_PAYMENT_METHOD", "")
+# The reader asks the guest for a tip on counter sales.
+CARDS_ON_READER_TIPPING = os.environ.get("CARDS_ON_READER_TIPPING", "1") == "1"
+# sweep_authorizations: a hold is stale after this many hours, or near its capture deadline
+# when fewer than this many hours are left.
+CARDS_HOLD_STALE_HOURS = 24
+CARDS_HOLD_DEADLINE_MARGIN_HOURS = 6
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -25,6 +25,7 @@ from ledger.models import EntryKind
 from ledger.money import from_cents, to_cents
 from ledger.services import Line, credit, debit, post_entry, reverse_entry
 from pos import clock
+from pos.cards.terminal import charge_card
 from pos.clock import business_date
 from pos.exceptions import (
     DrawerError,
@@ -34,7 +35,6 @@ from pos.exceptions import (
     PaymentError,
     TabNotOpenError,
 )
-from pos.gateway import get_gateway
 from pos.models import Adjustment, Category, Device, DrawerSession, Payment, StaffMember, Tab
 from pos.models.payments import Tender
 from pos.pricing import CheckFigures
@@ -57,6 +57,8 @@ NO_OPEN_DRAWER = "{device} has no open cash drawer; open one before taking cash"
 BALANCE_DUE = "Check {tab} still has {due} due"
 NOTHING_TO_CLOSE = "Check {tab} has no lines; void it instead"
 DISCOUNT_SHAPE = "Give a percent (0-100] or an amount, not both"
+# A card attempt's outcome as the gateway reports it -> the payment's status.
+CARD_OUTCOMES = {"captured": Payment.Status.CAPTURED, "cancelled": Payment.Status.CANCELLED}
 
 
 def usd(cents: int) -> Money:
@@ -143,20 +145,23 @@ def pay_card(
     tip: Money | None = None,
     staff: StaffMember,
     device: Device,
+    hold_id: uuid.UUID | None = None,
 ) -> Payment:
-    """Charge a card through the gateway; close the check once paid. Raise PaymentDeclinedError."""
+    """Charge a card (or capture the hold hold_id); close the check once paid.
+
+    On a Terminal reader the payment stays pending until the webhook reports the outcome
+    (pos.cards.webhooks). Raise PaymentDeclinedError.
+    """
     payment = _start_card_payment(tab_id, payment_id, amount, tip, staff, device)
-    if payment.status == Payment.Status.PENDING:
-        result = get_gateway().charge(
-            attempt_id=payment.id,
-            amount=payment.amount + payment.tip,
-            currency=amount.currency.code,
-        )
-        payment = _finish_card_payment(payment.id, result.status, result.reference, staff)
-    if payment.status == Payment.Status.DECLINED:
+    result = None
+    if payment.status == Payment.Status.PENDING and not payment.gateway_reference:
+        result = charge_card(payment=payment, device=device, hold_id=hold_id)
+        payment = finish_card_payment(payment.id, result.status, result.reference, staff)
+    if payment.status in (Payment.Status.DECLINED, Payment.Status.CANCELLED):
         raise PaymentDeclinedError(
-            f"The card was declined for check {payment.tab_id}", payment=payment.id
-        )
+            f"The card was declined for check {payment.tab_id}", payment=payment.id,
+            reason=result.message if result else "",
+        )  # fmt: skip
     return payment
 
 
@@ -188,14 +193,23 @@ def _start_card_payment(tab_id, payment_id, amount, tip, staff, device) -> Payme
 
 
 @transaction.atomic(durable=True)
-def _finish_card_payment(payment_id, status: str, reference: str, staff) -> Payment:
+def finish_card_payment(
+    payment_id, status: str, reference: str, staff, tip: int | None = None
+) -> Payment:
+    """Record a card payment's outcome (a gateway status); a tip chosen on the reader, if any."""
     payment = Payment.objects.select_for_update().get(id=payment_id)
     if payment.status != Payment.Status.PENDING:
         return payment  # another request finished it first
+    if status == "processing":  # on the reader: the webhook finishes it
+        payment.gateway_reference = reference
+        payment.save(update_fields=["gateway_reference"])
+        return payment
     tab = Tab.objects.select_for_update().get(id=payment.tab_id)
-    payment.status = Payment.Status.CAPTURED if status == "captured" else Payment.Status.DECLINED
-    payment.gateway_reference = reference
-    payment.save(update_fields=["status", "gateway_reference"])
+    payment.status = CARD_OUTCOMES.get(status, Payment.Status.DECLINED)
+    payment.gateway_reference = reference or payment.gateway_reference
+    if tip is not None and payment.status == Payment.Status.CAPTURED:
+        payment.tip = tip
+    payment.save(update_fields=["status", "gateway_reference", "tip"])
     _record_payment(payment)
     if payment.status == Payment.Status.CAPTURED and tab.status == Tab.Status.OPEN:
         _close_if_paid(tab, staff, payment.device)

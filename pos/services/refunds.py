@@ -23,6 +23,7 @@ from ledger.models import EntryKind
 from ledger.money import from_cents
 from ledger.services import credit, debit, post_entry
 from pos import clock
+from pos.cards.terminal import sync_refund_transaction
 from pos.clock import business_date
 from pos.exceptions import IdempotencyConflictError, InvalidInputError, RefundError
 from pos.gateway import get_gateway
@@ -62,7 +63,14 @@ def refund_lines(
         result = get_gateway().refund(
             refund_id=refund.id, reference=payment.gateway_reference, amount=refund.total
         )
-        refund = _complete(refund.id, result.status == "refunded", result.reference)
+        # A refund Stripe reports pending completes on its refund.updated webhook.
+        if result.status != "pending":
+            refund = complete_card_refund(
+                refund_id=refund.id, succeeded=result.status == "refunded",
+                reference=result.reference,
+            )  # fmt: skip
+            if refund.status == Refund.Status.COMPLETED:
+                sync_refund_transaction(result.reference)
     if refund.status == Refund.Status.FAILED:
         raise RefundError(GATEWAY_REFUSED.format(message="declined by the gateway"))
     return refund
@@ -118,7 +126,8 @@ def _record_refund(refund_id, tab_id, lines, reason, tender, staff, device, appr
 
 
 @transaction.atomic(durable=True)
-def _complete(refund_id: uuid.UUID, succeeded: bool, reference: str) -> Refund:
+def complete_card_refund(*, refund_id: uuid.UUID, succeeded: bool, reference: str) -> Refund:
+    """Record the gateway's answer to a pending card refund: post it, or mark it failed."""
     refund = Refund.objects.select_for_update().get(id=refund_id)
     if refund.status != Refund.Status.PENDING:
         return refund

@@ -2,7 +2,7 @@
 
 import uuid
 
-from pos.gateway import FakeGateway
+from pos.cards.fake_gateway import FakeGateway
 
 
 def test_a_hold_is_captured_with_a_tip_up_to_twenty_percent_over_and_only_once():

@@ -1,0 +1,92 @@
+"""The webhook endpoint and the tablet's view of a card attempt, over HTTP (fake gateway)."""
+
+import json
+import random
+import uuid
+
+import pytest
+
+from ledger.models import JournalEntry
+from pos.cards.models import CardAttempt, StripeEvent
+from pos.models import Activity, Payment, Tab
+from tests.cards.conftest import deliver, sign
+from tests.pos.api.conftest import tab_with
+
+pytestmark = pytest.mark.django_db
+
+
+def card_payment(tablet, tab, amount):
+    body = {"payment_id": str(uuid.uuid4()), "tender": "card", "amount": amount,
+            "currency": "USD"}  # fmt: skip
+    response = tablet.post(f"tabs/{tab.id}/payments", body, key=str(uuid.uuid4()))
+    assert response.status_code == 201, response.json()
+    return response.json()["payment"]
+
+
+def attempt_state(tablet, attempt_id):
+    return tablet.client.get(f"/cards/attempts/{attempt_id}", headers=tablet.headers)
+
+
+def test_a_reader_timeout_shows_on_the_tablet_as_a_failed_attempt_with_its_reason(
+    venue, fake, reader, tablet, client
+):
+    tab, _ = tab_with(venue, venue.fries)
+    payment = card_payment(tablet, tab, "4.87")
+    assert payment["status"] == "pending"
+    waiting = attempt_state(tablet, payment["id"]).json()
+    assert (waiting["status"], waiting["status_display"], waiting["demo"]) == (
+        "processing", "Waiting for the card", True,
+    )  # fmt: skip
+
+    fake.reader_timeout("tmr_bar_1")
+    for event in fake.events:
+        assert deliver(client, event).status_code == 200
+    failed = attempt_state(tablet, payment["id"]).json()
+    assert (failed["status"], failed["reason"]) == (
+        "failed", "The reader timed out waiting for a card",
+    )  # fmt: skip
+    assert attempt_state(tablet, uuid.uuid4()).status_code == 404
+    assert client.get(f"/cards/attempts/{payment['id']}").status_code in (401, 403)
+
+
+def test_each_event_delivered_three_times_in_any_order_is_processed_once(
+    venue, fake, reader, tablet, client
+):
+    tab, _ = tab_with(venue, venue.fries)
+    payment = card_payment(tablet, tab, "4.87")
+    fake.present_card("tmr_bar_1", tip=100)
+    deliveries = fake.events * 3
+    random.Random(6).shuffle(deliveries)
+    for event in deliveries:
+        assert deliver(client, event).status_code == 200
+
+    assert StripeEvent.objects.count() == len(fake.events) == 2
+    assert not StripeEvent.objects.filter(processed_at__isnull=True).exists()
+    tab.refresh_from_db()
+    assert tab.status == Tab.Status.CLOSED
+    assert Payment.objects.get(id=payment["id"]).tip == 100
+    assert Activity.objects.filter(action="tab.close", tab=tab).count() == 1
+    assert JournalEntry.objects.filter(kind="payment_fee").count() == 1
+
+
+def test_a_webhook_with_a_bad_signature_is_refused_and_changes_nothing(
+    venue, fake, reader, tablet, client
+):
+    tab, _ = tab_with(venue, venue.fries)
+    payment = card_payment(tablet, tab, "4.87")
+    fake.present_card("tmr_bar_1")
+    event = next(e for e in fake.events if e["type"] == "payment_intent.succeeded")
+    forged = deliver(client, event, secret="whsec_not_ours")  # noqa: S106
+    assert forged.status_code == 400
+    assert forged.json()["code"] == "invalid_webhook"
+    payload = json.dumps(event).encode()
+    unsigned = client.post("/stripe/webhook/", data=payload, content_type="application/json")
+    assert unsigned.status_code == 400
+    tampered = client.post(
+        "/stripe/webhook/", data=payload.replace(b"payment_intent", b"payment_intenT", 1),
+        content_type="application/json", HTTP_STRIPE_SIGNATURE=sign(payload),
+    )  # fmt: skip
+    assert tampered.status_code == 400
+    assert not StripeEvent.objects.exists()
+    assert Payment.objects.get(id=payment["id"]).status == "pending"
+    assert CardAttempt.objects.get(id=payment["id"]).status == "processing"
