@@ -35,6 +35,13 @@ class GatewayUnavailableError(PosError):
     http_status = 503
 
 
+class UnknownGatewayObjectError(PosError):
+    """The processor has no such object (not ours, or deleted): there is nothing to sync."""
+
+    code = "unknown_gateway_object"
+    http_status = 404
+
+
 @dataclass(frozen=True)
 class GatewayResult:
     # "captured", "authorized", "processing" (on the reader), "declined", "cancelled",

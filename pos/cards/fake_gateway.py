@@ -25,6 +25,7 @@ from pos.gateway import (
     PayoutState,
     ReaderState,
     RefundState,
+    UnknownGatewayObjectError,
 )
 
 DECLINED = "Card declined"
@@ -193,7 +194,7 @@ class FakeGateway:
     # -- the protocol: reads -------------------------------------------------------------
 
     def payment(self, reference: str) -> PaymentState:
-        intent = self._intents[reference]
+        intent = self._known(self._intents, reference)
         late = intent.attempt_id in self.late_fee_attempts
         return PaymentState(
             reference=reference,
@@ -209,24 +210,30 @@ class FakeGateway:
             failure_message=intent.failure,
         )
 
+    @staticmethod
+    def _known(objects: dict, reference: str):
+        if reference not in objects:
+            raise UnknownGatewayObjectError(f"No such object: {reference}")
+        return objects[reference]
+
     def reader(self, reference: str) -> ReaderState:
         return self._readers.get(reference, ReaderState(reference, ""))
 
     def refund_state(self, reference: str) -> RefundState:
-        return self._refunds[reference]
+        return self._known(self._refunds, reference)
 
     def refunds_of_charge(self, charge: str) -> list[RefundState]:
         intents = {i.reference for i in self._intents.values() if i.charge == charge}
         return [r for r in self._refunds.values() if r.payment_intent in intents]
 
     def dispute(self, reference: str) -> DisputeState:
-        return self._disputes[reference]
+        return self._known(self._disputes, reference)
 
     def balance_transaction(self, reference: str) -> BalanceTxn:
-        return self._txns[reference]
+        return self._known(self._txns, reference)
 
     def payout(self, reference: str) -> PayoutState:
-        payout = self._payouts[reference]
+        payout = self._known(self._payouts, reference)
         return PayoutState(
             reference, payout.status, payout.amount, "usd", payout.arrival_date,
             [self._txns[txn] for txn in payout.txns],

@@ -32,6 +32,7 @@ from pos.gateway import (
     PayoutState,
     ReaderState,
     RefundState,
+    UnknownGatewayObjectError,
 )
 
 CAPTURE_REFUSED = "Stripe refused the capture: {message}"
@@ -210,6 +211,10 @@ class StripeGateway:
     def _call(self, function, *args):
         try:
             return function(*args)
+        except stripe.InvalidRequestError as error:
+            if error.http_status == 404:
+                raise UnknownGatewayObjectError(str(error)) from error
+            raise GatewayUnavailableError(UNAVAILABLE.format(message=error)) from error
         except stripe.StripeError as error:
             raise GatewayUnavailableError(UNAVAILABLE.format(message=error)) from error
 

@@ -18,7 +18,7 @@ from pos.cards.models import CardAttempt, StripeEvent
 from pos.cards.postings import post_dispute, post_payout, record_transaction
 from pos.cards.stripe_gateway import WebhookEvent
 from pos.cards.terminal import sync_attempt
-from pos.gateway import get_gateway
+from pos.gateway import UnknownGatewayObjectError, get_gateway
 from pos.models import Payment, Refund
 from pos.services.checkout import finish_card_payment
 from pos.services.refunds import complete_card_refund
@@ -50,10 +50,16 @@ def receive_event(event: WebhookEvent) -> StripeEvent:
         )  # fmt: skip
     if stored.processed_at is not None:
         return stored
-    process_event(event.type, event.object_id)
+    error = ""
+    try:
+        process_event(event.type, event.object_id)
+    except UnknownGatewayObjectError as unknown:
+        # Nothing to bring in line (another account's object, or deleted test data); a retry
+        # would find nothing either, so the event is done, with the reason kept.
+        error = unknown.message
     # Only the first delivery to finish marks it; processing itself is idempotent.
     StripeEvent.objects.filter(id=event.id, processed_at__isnull=True).update(
-        processed_at=clock.now(), error=""
+        processed_at=clock.now(), error=error
     )
     stored.refresh_from_db()
     return stored

@@ -90,3 +90,12 @@ def test_a_webhook_with_a_bad_signature_is_refused_and_changes_nothing(
     assert not StripeEvent.objects.exists()
     assert Payment.objects.get(id=payment["id"]).status == "pending"
     assert CardAttempt.objects.get(id=payment["id"]).status == "processing"
+
+
+def test_an_event_about_an_object_stripe_does_not_have_is_done_with_the_reason(fake, client):
+    event = {"id": "evt_orphan", "object": "event", "type": "payment_intent.succeeded",
+             "data": {"object": {"id": "pi_not_ours", "object": "payment_intent"}}}  # fmt: skip
+    assert deliver(client, event).status_code == 200
+    stored = StripeEvent.objects.get(id="evt_orphan")
+    assert stored.processed_at is not None
+    assert stored.error == "No such object: pi_not_ours"
