@@ -70,6 +70,7 @@ class SessionBill:
     played_seconds: int
     adjustment_seconds: int
     prepaid_seconds_left: int | None  # prepaid blocks: negative once expired
+    now: datetime.datetime  # the moment the bill is for (the stop, once stopped)
 
 
 def session_bill(session: RentalSession, *, now: datetime.datetime | None = None) -> SessionBill:
@@ -88,7 +89,7 @@ def session_bill(session: RentalSession, *, now: datetime.datetime | None = None
     else:
         total = billing.block_charge(session.blocks, plan["block_price"])
         left = session.blocks * plan["block_minutes"] * 60 - played - adjustment
-    return SessionBill(session, total, segments, charge, played, adjustment, left)
+    return SessionBill(session, total, segments, charge, played, adjustment, left, now)
 
 
 def closing_moment(session: RentalSession) -> datetime.datetime:

@@ -421,7 +421,7 @@ def _lock_resources(resource_ids: list[int]) -> dict[int, Resource]:
     # In id order, so two tablets transferring both ways cannot deadlock.
     locked = {
         r.id: r
-        for r in Resource.objects.select_for_update()
+        for r in Resource.objects.select_for_update(of=("self",))
         .select_related("type", "type__category", "rate_plan", "type__rate_plan")
         .filter(id__in=resource_ids)
         .order_by("id")
@@ -440,7 +440,7 @@ def _lock_session(session_id: uuid.UUID) -> RentalSession:
         raise NotFoundError(NOT_FOUND.format(session=session_id))
     tab = lock_open_tab(_current_tab_id(session))
     session = (
-        RentalSession.objects.select_for_update()
+        RentalSession.objects.select_for_update(of=("self",))
         .select_related("resource__type__category")
         .get(id=session_id)
     )

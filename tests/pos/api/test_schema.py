@@ -32,6 +32,26 @@ ENDPOINTS = {
     "/api/v1/drawer-sessions/{session_id}/movements": {"post"},
     "/api/v1/drawer-sessions/{session_id}/close": {"post"},
     "/api/v1/drawer-sessions/{session_id}/report": {"get"},
+    # Game rentals (pos.rentals).
+    "/api/v1/rentals/board": {"get"},
+    "/api/v1/rentals/sessions": {"post"},
+    "/api/v1/rentals/sessions/{session_id}": {"get"},
+    "/api/v1/rentals/sessions/{session_id}/pause": {"post"},
+    "/api/v1/rentals/sessions/{session_id}/resume": {"post"},
+    "/api/v1/rentals/sessions/{session_id}/players": {"post"},
+    "/api/v1/rentals/sessions/{session_id}/games": {"post"},
+    "/api/v1/rentals/sessions/{session_id}/extend": {"post"},
+    "/api/v1/rentals/sessions/{session_id}/transfer": {"post"},
+    "/api/v1/rentals/sessions/{session_id}/adjustments": {"post"},
+    "/api/v1/rentals/sessions/{session_id}/stop": {"post"},
+    "/api/v1/rentals/deposits": {"get", "post"},
+    "/api/v1/rentals/deposits/{deposit_id}/return": {"post"},
+    "/api/v1/rentals/deposits/{deposit_id}/forfeit": {"post"},
+    "/api/v1/rentals/deposits/{deposit_id}/apply": {"post"},
+    "/api/v1/rentals/bookings": {"get", "post"},
+    "/api/v1/rentals/bookings/{booking_id}/arrive": {"post"},
+    "/api/v1/rentals/bookings/{booking_id}/no-show": {"post"},
+    "/api/v1/rentals/bookings/{booking_id}/cancel": {"post"},
 }
 
 
