@@ -12,6 +12,7 @@ Every PDF the project makes (receipts, the transparency report, statements) goes
 - files can be attached inside the PDF (the transparency report carries its sealed JSON).
 """
 
+import datetime
 import hashlib
 import logging
 import mimetypes
@@ -27,11 +28,17 @@ logger = logging.getLogger(__name__)
 STATIC_ORIGIN = "https://tillshare.invalid/static/"
 
 
+# An attachment's dates default to this fixed moment: WeasyPrint would write the current time,
+# and then the same input would no longer give the same bytes.
+FIXED_ATTACHMENT_TIME = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+
+
 @dataclass(frozen=True)
 class PdfAttachment:
     filename: str
     content: bytes
     description: str = ""
+    created: datetime.datetime = FIXED_ATTACHMENT_TIME
 
 
 class StaticOnlyFetcher(URLFetcher):
@@ -71,6 +78,8 @@ def render_pdf(
                 string=attachment.content,
                 name=attachment.filename,
                 description=attachment.description,
+                created=attachment.created,
+                modified=attachment.created,
             )
             for attachment in attachments
         ],

@@ -1,0 +1,1 @@
+"""Views of the reports app: the public transparency pages and the staff-only screens."""

@@ -1,0 +1,79 @@
+"""Tie-out: every figure on the page, in the PDF's text and in the CSV zip equals the snapshot."""
+
+import csv
+import io
+import json
+import subprocess
+import zipfile
+
+import pytest
+from django.utils import translation
+from pypdf import PdfReader
+
+from ledger.money import format_cents
+from reports.rendering import render_html, render_report_pdf, render_zip
+from reports.snapshot import sections
+from reports.templatetags.report_format import money
+
+pytestmark = pytest.mark.django_db
+
+
+def _seal(report):
+    return {"snapshot_sha256": report.snapshot_sha256, "seal": report.seal}
+
+
+def _money_figures(snapshot: dict) -> set[int]:
+    with translation.override("en"):
+        tables = sections.all_tables(snapshot)
+    return {
+        value
+        for table in tables
+        for row in (*table.rows, *([table.footer] if table.footer else []))
+        for value, column in zip(row, table.columns, strict=True)
+        if column.kind == "cents" and value is not None
+    }
+
+
+def test_the_page_shows_every_money_figure_of_the_snapshot(published):
+    snapshot = json.loads(published.snapshot)
+    with translation.override("en"):
+        html = render_html(snapshot_text=published.snapshot, seal=_seal(published))
+    figures = _money_figures(snapshot)
+    assert {97000, 15000, 8000, 6000, 103000} <= figures
+    with translation.override("en"):
+        for cents in figures:
+            assert money(cents) in html, cents
+    assert published.seal in html
+    assert published.snapshot_sha256 in html
+
+
+def test_the_pdf_text_shows_the_figures_and_carries_the_snapshot(published, tmp_path):
+    pdf = render_report_pdf(snapshot_text=published.snapshot, seal=_seal(published))
+    assert pdf == render_report_pdf(snapshot_text=published.snapshot, seal=_seal(published))
+    reader = PdfReader(io.BytesIO(pdf))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    for cents in (154000, 97000, 15000, 6000, 8000, 5000, 103000, 95000):
+        assert money(cents) in text, cents
+    assert reader.attachments == {"2026q1.json": [published.snapshot.encode()]}
+    path = tmp_path / "report.pdf"
+    path.write_bytes(pdf)
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+    assert "Tagged:          yes" in info.stdout
+    assert int(info.stdout.split("Pages:")[1].split()[0]) >= 2  # running headers need pages
+
+
+def test_the_csv_zip_equals_the_snapshot(published):
+    snapshot = json.loads(published.snapshot)
+    archive = zipfile.ZipFile(io.BytesIO(render_zip(snapshot_text=published.snapshot)))
+    assert archive.read("snapshot.json").decode() == published.snapshot
+    rollforward = list(csv.DictReader(io.StringIO(archive.read("rollforward.csv").decode())))
+    fridge = rollforward[0]
+    assert fridge["Program"] == "Community fridge & pantry"
+    assert fridge["Closing"] == format_cents(snapshot["rollforward"][0]["closing"]) == "80.00"
+    assert rollforward[-1]["Program"] == "Total"
+    assert rollforward[-1]["Closing"] == "130.00"
+    glance = list(csv.reader(io.StringIO(archive.read("at-a-glance.csv").decode())))
+    assert ["Venue operating surplus", "970.00"] in glance
+    assert render_zip(snapshot_text=published.snapshot) == render_zip(
+        snapshot_text=published.snapshot
+    )
