@@ -73,11 +73,11 @@ def closing_lines(quarter: Quarter) -> list[Line]:
 def _closing_lines(activity: dict[str, int]) -> list[Line]:
     targets = _restricted_targets()
     lines: list[Line] = []
-    into: dict[str, int] = {}  # net-asset account -> credit-positive cents carried in
-    for name, net in sorted(activity.items()):
+    into: dict[str, int] = {}  # net-asset account -> cents carried in (credit-positive)
+    for name, net in sorted(activity.items()):  # net is debit-positive
         lines.append(credit(name, usd(net)) if net > 0 else debit(name, usd(-net)))
         target = targets.get(name, accounts.UNDESIGNATED)
-        into[target] = into.get(target, 0) + net
+        into[target] = into.get(target, 0) - net
     for name, cents in sorted(into.items()):
         if cents > 0:
             lines.append(credit(name, usd(cents)))
@@ -158,6 +158,8 @@ def _snapshots_lock(quarter: Quarter, user) -> str:
             source_ref=source_ref, lines=_closing_lines(residual), created_by=user,
         )  # fmt: skip
         said = f"Closed {len(residual)} accounts that moved after the closing entry. "
+        if post_top_up(period=quarter.name, user=user) is not None:
+            said += "Topped up the earmark for them. "
     period = close_period(period=quarter.name, closed_by=user)
     return said + (
         f"{period.snapshots.count()} balance snapshots; locked at chain seq {period.head_seq}."

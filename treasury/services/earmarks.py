@@ -103,12 +103,11 @@ def _accrue_day(quarter, day: datetime.date, user) -> JournalEntry | None:
 
 @transaction.atomic
 def post_top_up(*, period: str, user=None) -> JournalEntry | None:
-    """Post the quarter's top-up (dated its last day). Return it, or None when none is due."""
+    """Post the quarter's top-up (dated its last day). Return it, or None when none is due.
+
+    Running it again posts nothing unless the quarter's figures changed since.
+    """
     figures = quarter_figures(period=period)
-    source_ref = f"{TOPUP_PREFIX}{period}"
-    existing = JournalEntry.objects.filter(kind=EntryKind.DESIGNATION, source_ref=source_ref)
-    if existing.exists():
-        return existing.get()
     moves = [
         (part.program, part.cents - figures.accrued.get(part.program.id, 0))
         for part in figures.parts
@@ -118,7 +117,12 @@ def post_top_up(*, period: str, user=None) -> JournalEntry | None:
     for program in Program.objects.filter(id__in=[p for p in figures.accrued if p not in weighted]):
         moves.append((program, -figures.accrued[program.id]))
     if not any(cents for _, cents in moves):
-        return None
+        return None  # the programs hold their parts already: nothing is due
+    # A later top-up (sales that arrived after the first, before the lock) gets its own ref.
+    earlier = JournalEntry.objects.filter(
+        kind=EntryKind.DESIGNATION, source_ref__startswith=f"{TOPUP_PREFIX}{period}"
+    ).count()
+    source_ref = f"{TOPUP_PREFIX}{period}" + (f":{earlier + 1}" if earlier else "")
     memo = f"Earmark top-up {period}: designation {usd(figures.designation)}"
     return post_entry(
         entry_id=entry_id_for(source_ref),
