@@ -237,7 +237,11 @@ class JournalEntry(models.Model):
     status = models.CharField(max_length=6, choices=Status, default=Status.DRAFT)
     kind = models.CharField(max_length=20, choices=EntryKind)
     effective_date = models.DateField(help_text="The venue's local business date.")
-    period = models.ForeignKey(Period, related_name="entries", on_delete=models.PROTECT)
+    # No index of its own: nothing looks entries up by period (the date index serves ranges),
+    # and one index fewer is one page fewer written by every post.
+    period = models.ForeignKey(
+        Period, related_name="entries", on_delete=models.PROTECT, db_index=False
+    )
     recorded_at = models.DateTimeField()
     memo = models.CharField(max_length=255, blank=True)
     source_ref = models.CharField(
@@ -249,8 +253,14 @@ class JournalEntry(models.Model):
     fingerprint = models.CharField(max_length=64, help_text="SHA-256 of the canonical content.")
     prev_hash = models.CharField(max_length=64, blank=True)
     hash = models.CharField(max_length=64, blank=True)
+    # No index either: only deleting a user looks entries up by author (PROTECT), a rare scan.
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
 
     class Meta:
@@ -286,7 +296,11 @@ class JournalEntry(models.Model):
 
 class Posting(models.Model):
     entry = models.ForeignKey(JournalEntry, related_name="postings", on_delete=models.PROTECT)
-    account = models.ForeignKey(Account, related_name="postings", on_delete=models.PROTECT)
+    # Indexed by ledger_posting_account_idx (account, effective_date), which serves lookups by
+    # account alone too; a second index on the account would only slow every post.
+    account = models.ForeignKey(
+        Account, related_name="postings", on_delete=models.PROTECT, db_index=False
+    )
     side = models.CharField(max_length=1, choices=Side)
     amount = models.BigIntegerField(help_text="Minor units (cents) in the account's currency, > 0.")
     # The entry's date, copied so that balances read a range of one index instead of joining

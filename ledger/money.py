@@ -6,6 +6,7 @@ is refused outright.
 """
 
 from decimal import Decimal
+from functools import cache
 
 from djmoney.money import Money
 from moneyed import get_currency
@@ -16,6 +17,7 @@ SUB_CENT_AMOUNT = "{value} has more decimals than {currency} allows; the ledger 
 NOT_MONEY = "Expected a Money amount, got {value!r}"
 
 
+@cache  # a currency's decimals never change; every posted line asks
 def minor_unit_exponent(currency: str) -> int:
     """Return how many decimals the currency has (2 for USD)."""
     # py-moneyed gives sub_unit as a power of ten (100 for USD, 1 for JPY).

@@ -16,6 +16,8 @@ The rules, with the same names on both vendors (the error message starts with th
 - ledger_account_history_frozen: an account with postings keeps its name, currency, type and
   side, stays postable, and its open dates keep covering its postings.
 - ledger_posting_date_matches_entry: the date a posting carries is its entry's date.
+- ledger_chain_head_follows: posting an entry moves the chain head row to its seq and hash, in
+  the same statement, so the head never lags the entries (and post_entry saves a statement).
 - ledger_period_closed_is_final, ledger_snapshot_written_once: closes and snapshots are final.
 - PostgreSQL only: TRUNCATE is refused, and a deferred check at COMMIT refuses to leave a draft.
 
@@ -69,6 +71,11 @@ SQLITE = [
         SELECT RAISE(ABORT, 'ledger_posting_date_matches_entry: a posting carries its entry''s date')
         WHERE EXISTS (SELECT 1 FROM ledger_posting
             WHERE entry_id = NEW.id AND effective_date IS NOT NEW.effective_date);
+    END""",
+    """CREATE TRIGGER ledger_chain_head_follows AFTER UPDATE ON ledger_journalentry
+    WHEN OLD.status = 'draft' AND NEW.status = 'posted'
+    BEGIN
+        UPDATE ledger_chainhead SET seq = NEW.seq, hash = NEW.hash WHERE id = 1;
     END""",
     """CREATE TRIGGER ledger_posting_insert_into_draft BEFORE INSERT ON ledger_posting
     BEGIN
@@ -198,6 +205,15 @@ POSTGRESQL = [
     """CREATE TRIGGER ledger_journalentry_guard
     BEFORE INSERT OR UPDATE OR DELETE ON ledger_journalentry
     FOR EACH ROW EXECUTE FUNCTION ledger_journalentry_guard()""",
+    r"""CREATE OR REPLACE FUNCTION ledger_chain_head_follows() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN
+        UPDATE ledger_chainhead SET seq = NEW.seq, hash = NEW.hash WHERE id = 1;
+        RETURN NULL;
+    END $$""",
+    """CREATE TRIGGER ledger_chain_head_follows AFTER UPDATE ON ledger_journalentry
+    FOR EACH ROW WHEN (OLD.status = 'draft' AND NEW.status = 'posted')
+    EXECUTE FUNCTION ledger_chain_head_follows()""",
     r"""CREATE OR REPLACE FUNCTION ledger_journalentry_posted_at_commit() RETURNS trigger
     LANGUAGE plpgsql AS $$
     BEGIN
@@ -318,6 +334,7 @@ SQLITE_TRIGGERS = [
     "ledger_entry_posted_is_final",
     "ledger_entry_posted_not_deleted",
     "ledger_entry_post_checks",
+    "ledger_chain_head_follows",
     "ledger_posting_insert_into_draft",
     "ledger_posting_immutable",
     "ledger_posting_posted_not_deleted",
@@ -332,6 +349,7 @@ SQLITE_TRIGGERS = [
 # (trigger, table) pairs; a PostgreSQL trigger name is unique per table, not per database.
 POSTGRESQL_TRIGGERS = [
     ("ledger_journalentry_guard", "ledger_journalentry"),
+    ("ledger_chain_head_follows", "ledger_journalentry"),
     ("ledger_journalentry_posted_at_commit", "ledger_journalentry"),
     ("ledger_posting_guard", "ledger_posting"),
     ("ledger_account_guard", "ledger_account"),

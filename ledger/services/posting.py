@@ -18,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils import timezone
 from djmoney.money import Money
 
@@ -60,6 +60,8 @@ DUPLICATE_SOURCE = "Entry {entry_id}: {kind} {source_ref!r} is already posted as
 ENTRY_NOT_FOUND = "Entry {entry_id} does not exist or is not posted"
 ALREADY_REVERSED = "Entry {entry_id} is already reversed by entry {reversal}"
 BOUND_EXCEEDED = "Entry {entry_id} would leave {account} at {balance}: {rule}"
+KINDS = frozenset(EntryKind.values)
+ENTRY_COLUMNS = [field.attname for field in JournalEntry._meta.concrete_fields]
 
 
 @dataclass(frozen=True)
@@ -100,22 +102,29 @@ def post_entry(
     """
     entry_id = uuid.UUID(str(entry_id))
     effective_date = effective_date or timezone.localdate()
-    if kind not in EntryKind.values:
+    if kind not in KINDS:
         raise InvalidEntryError(UNKNOWN_KIND.format(entry_id=entry_id, kind=kind), kind=kind)
-    accounts = _resolve_accounts(entry_id, lines)
+    if len(lines) < 2:
+        raise TooFewPostingsError(
+            TOO_FEW_POSTINGS.format(entry_id=entry_id, count=len(lines)), entry_id=entry_id
+        )
+    quarter = quarter_of(effective_date)
+    # One read under the lock: the accounts, and the head and entry state, so that a
+    # concurrent poster of the same id is seen here.
+    state = store.read_for_posting(
+        entry_id=entry_id,
+        account_names={line.account for line in lines},
+        quarter_start=quarter.start_date,
+        day=effective_date,
+    )
+    accounts = _known_accounts(entry_id, lines, state.accounts)
     canonical = _canonical(
         entry_id, kind, effective_date, memo, source_ref, reverses, lines, accounts
     )
     fingerprint = canonical.fingerprint()
-
-    quarter = quarter_of(effective_date)
-    # Read under the lock, so a concurrent poster of the same id is seen here.
-    state = store.lock_for_posting(
-        entry_id=entry_id, quarter_start=quarter.start_date, day=effective_date
-    )
     head_seq, head_hash = state.head_seq, state.head_hash
     if state.stored_fingerprint is not None:
-        return _replay(entry_id, state.stored_fingerprint, canonical)
+        return _replay(entry_id, state.stored_fingerprint, fingerprint, canonical)
     _check_reversal_target(entry_id, reverses)
     _check_source_unique(entry_id, kind, source_ref)
     if state.closed_period is not None:
@@ -130,47 +139,49 @@ def post_entry(
     _check_postable(entry_id, effective_date, accounts.values())
     _check_bounds(entry_id, canonical.postings, accounts)
 
-    entry = JournalEntry(
-        id=entry_id,
-        status=JournalEntry.Status.POSTED,
-        seq=head_seq + 1,
-        kind=kind,
-        effective_date=effective_date,
-        period_id=period_id,
-        recorded_at=timezone.now(),
-        memo=memo,
-        source_ref=source_ref,
-        reverses_id=reverses,
-        fingerprint=fingerprint,
-        prev_hash=head_hash,
-        created_by_id=created_by.pk if created_by is not None else None,
-    )
-    entry.hash = canonical.chain_hash(
+    seq, recorded_at = head_seq + 1, timezone.now()
+    created_by_id = created_by.pk if created_by is not None else None
+    entry_hash = canonical.chain_hash(
         prev_hash=head_hash,
         entry_id=str(entry_id),
-        seq=entry.seq,
-        recorded_at=entry.recorded_at,
-        created_by=entry.created_by_id,
+        seq=seq,
+        recorded_at=recorded_at,
+        created_by=created_by_id,
     )
     store.insert_posted_entry(
         entry_id=entry_id,
         kind=kind,
         effective_date=effective_date,
         period_id=period_id,
-        recorded_at=entry.recorded_at,
+        recorded_at=recorded_at,
         memo=memo,
         source_ref=source_ref,
         reverses=reverses,
         fingerprint=fingerprint,
-        created_by_id=entry.created_by_id,
+        created_by_id=created_by_id,
         postings=[(accounts[p.account].id, p.side, p.amount, p.memo) for p in canonical.postings],
-        seq=entry.seq,
+        seq=seq,
         prev_hash=head_hash,
-        entry_hash=entry.hash,
+        entry_hash=entry_hash,
     )
-    entry._state.adding = False
-    entry._state.db = connection.alias
-    return entry
+    stored = {
+        "id": entry_id,
+        "seq": seq,
+        "status": JournalEntry.Status.POSTED,
+        "kind": kind,
+        "effective_date": effective_date,
+        "period_id": period_id,
+        "recorded_at": recorded_at,
+        "memo": memo,
+        "source_ref": source_ref,
+        "reverses_id": reverses,
+        "fingerprint": fingerprint,
+        "prev_hash": head_hash,
+        "hash": entry_hash,
+        "created_by_id": created_by_id,
+    }
+    # The row as the database now holds it, built the way a query result is (no refetch).
+    return JournalEntry.from_db(DEFAULT_DB_ALIAS, None, [stored[f] for f in ENTRY_COLUMNS])
 
 
 @transaction.atomic
@@ -214,14 +225,10 @@ def reverse_entry(
     )
 
 
-def _resolve_accounts(entry_id: uuid.UUID, lines: Sequence[Line]) -> dict[str, AccountRow]:
-    if len(lines) < 2:
-        raise TooFewPostingsError(
-            TOO_FEW_POSTINGS.format(entry_id=entry_id, count=len(lines)), entry_id=entry_id
-        )
-    names = {line.account for line in lines}
-    accounts = store.accounts_named(names)
-    missing = sorted(names - accounts.keys())
+def _known_accounts(
+    entry_id: uuid.UUID, lines: Sequence[Line], accounts: dict[str, AccountRow]
+) -> dict[str, AccountRow]:
+    missing = sorted({line.account for line in lines} - accounts.keys())
     if missing:
         raise UnknownAccountError(
             UNKNOWN_ACCOUNT.format(entry_id=entry_id, names=", ".join(missing)),
@@ -287,10 +294,10 @@ def _canonical(
 
 
 def _replay(
-    entry_id: uuid.UUID, stored_fingerprint: str, submitted: CanonicalEntry
+    entry_id: uuid.UUID, stored_fingerprint: str, fingerprint: str, submitted: CanonicalEntry
 ) -> JournalEntry:
     """Return the stored entry when the content is the same; else name the first difference."""
-    if stored_fingerprint == submitted.fingerprint():
+    if stored_fingerprint == fingerprint:
         return JournalEntry.objects.get(id=entry_id)
     difference = canonical_of(entry_row(entry_id)).first_difference(submitted)
     field, detail = difference or ("content", "fingerprint differs")

@@ -5,15 +5,56 @@ through it. Through the ORM it spent most of its time compiling queries (about 1
 these 2-core machines, ten of them per entry), so it runs these few fixed statements on
 Django's own connection and cursor instead: same transaction, same triggers, values adapted by
 Django's backend operations. Everything else in the ledger uses the ORM.
+
+A post is two steps: one read under the chain-head lock (`read_for_posting`: the head, the
+entry's state, the periods and the accounts) and one write (`insert_posted_entry`: the draft,
+its postings in one multi-row INSERT, the flip to posted and the new head).
+
+On PostgreSQL each step is ONE round trip: Django's default psycopg cursor binds parameters on
+the client and sends a parameterless query through the simple query protocol, which runs
+several statements separated by semicolons. Round trips, not the statements themselves,
+dominate a post on a busy machine. Under READ COMMITTED each of those statements still takes
+its own snapshot, which the lock relies on (see `read_for_posting`). This needs Django's
+default client-side binding: with OPTIONS server_side_binding=True PostgreSQL would refuse the
+batches ("cannot insert multiple commands into a prepared statement"). SQLite runs in-process
+and takes one statement per call. On both, the database advances the chain head itself when an
+entry is posted (trigger ledger_chain_head_follows, see ledger/triggers.py): no statement for it.
 """
 
 import datetime
 import uuid
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 from ledger.models import GENESIS_HASH, JournalEntry
+
+LOCK_HEAD = "SELECT id FROM ledger_chainhead WHERE id = 1 FOR UPDATE"
+# One row per account named (one row of NULL account columns when none is), each with the
+# head and the entry's state; {names} becomes one %s mark per account name.
+READ_STATE = (
+    "SELECT h.seq, h.hash, "
+    "(SELECT fingerprint FROM ledger_journalentry WHERE id = %s AND status = 'posted'), "
+    "(SELECT id FROM ledger_period WHERE start_date = %s), "
+    "(SELECT name FROM ledger_period WHERE status = 'closed' AND end_date >= %s "
+    "ORDER BY end_date DESC LIMIT 1), "
+    "a.id, a.name, a.currency, a.is_placeholder, a.opened_on, a.closed_on, a.bound "
+    "FROM ledger_chainhead h LEFT JOIN ledger_account a ON a.name IN ({names}) WHERE h.id = 1"
+)
+INSERT_DRAFT = (
+    "INSERT INTO ledger_journalentry (id, seq, status, kind, effective_date, period_id, "
+    "recorded_at, memo, source_ref, reverses_id, fingerprint, prev_hash, hash, created_by_id) "
+    "VALUES (%s, NULL, 'draft', %s, %s, %s, %s, %s, %s, %s, %s, '', '', %s)"
+)
+INSERT_POSTINGS = (
+    "INSERT INTO ledger_posting (entry_id, account_id, side, amount, effective_date, memo) VALUES "
+)
+# The database moves the chain head along with this flip (trigger ledger_chain_head_follows).
+POST = (
+    "UPDATE ledger_journalentry SET status = 'posted', seq = %s, prev_hash = %s, hash = %s "
+    "WHERE id = %s"
+)
 
 
 @dataclass(frozen=True)
@@ -27,29 +68,6 @@ class AccountRow:
     bound: str
 
 
-def accounts_named(names: set[str]) -> dict[str, AccountRow]:
-    """Return the accounts with these names, by name."""
-    # Only "%s" marks are formatted into the statement; the names travel as parameters.
-    placeholders = ", ".join(["%s"] * len(names))
-    query = "SELECT id, name, currency, is_placeholder, opened_on, closed_on, bound "
-    query += f"FROM ledger_account WHERE name IN ({placeholders})"
-    with connection.cursor() as cursor:
-        cursor.execute(query, sorted(names))
-        rows = cursor.fetchall()
-    return {
-        row[1]: AccountRow(
-            id=row[0],
-            name=row[1],
-            currency=row[2],
-            is_placeholder=bool(row[3]),
-            opened_on=_date(row[4]),
-            closed_on=_date(row[5]),
-            bound=row[6],
-        )
-        for row in rows
-    }
-
-
 @dataclass(frozen=True)
 class PostingState:
     """What post_entry needs to know, read in one statement under the chain-head lock."""
@@ -59,56 +77,81 @@ class PostingState:
     stored_fingerprint: str | None  # the entry id is already posted with this content
     period_id: int | None  # the row of the entry date's quarter, if it exists yet
     closed_period: str | None  # the latest closed period ending on or after the entry date
+    accounts: dict[str, AccountRow]  # the accounts asked for that exist, by name
 
 
 def lock_chain_head() -> tuple[int, str]:
     """Lock the chain head row (created on first use) and return its (seq, hash)."""
-    state = lock_for_posting(entry_id=None, quarter_start=None, day=None)
+    state = read_for_posting(entry_id=None, account_names=(), quarter_start=None, day=None)
     return state.head_seq, state.head_hash
 
 
-def lock_for_posting(
-    *, entry_id: uuid.UUID | None, quarter_start: datetime.date | None, day: datetime.date | None
+def read_for_posting(
+    *,
+    entry_id: uuid.UUID | None,
+    account_names: set[str] | tuple[()],
+    quarter_start: datetime.date | None,
+    day: datetime.date | None,
 ) -> PostingState:
-    """Lock the chain head, then read the head, the entry's state and the periods at once.
+    """Lock the chain head, then read the head, the entry's state, the periods and accounts.
 
     On PostgreSQL the lock is SELECT ... FOR UPDATE, in its own statement: concurrent posters
     queue there, and the read that follows takes a fresh snapshot, so it sees what the poster
     before them committed. (In one statement the subqueries would keep the snapshot taken
-    before the wait, and a concurrent poster of the same id would be missed.) SQLite has no
-    row locks; its IMMEDIATE transactions already hold the database's one write lock.
+    before the wait, and a concurrent poster of the same id would be missed.) Both statements
+    travel in one round trip. SQLite has no row locks; its IMMEDIATE transactions already hold
+    the database's one write lock.
     """
-    with connection.cursor() as cursor:
-        if connection.features.has_select_for_update:
-            cursor.execute("SELECT id FROM ledger_chainhead WHERE id = 1 FOR UPDATE")
-            if cursor.fetchone() is None:
-                # No head row, so no lock: create the row, then take the lock on it. Reading
-                # on without the lock would let two posters take the same seq.
-                _create_chain_head()
-                return lock_for_posting(entry_id=entry_id, quarter_start=quarter_start, day=day)
-        cursor.execute(
-            "SELECT h.seq, h.hash, "
-            "(SELECT fingerprint FROM ledger_journalentry WHERE id = %s AND status = 'posted'), "
-            "(SELECT id FROM ledger_period WHERE start_date = %s), "
-            "(SELECT name FROM ledger_period WHERE status = 'closed' AND end_date >= %s "
-            "ORDER BY end_date DESC LIMIT 1) "
-            "FROM ledger_chainhead h WHERE h.id = 1",
-            [
-                _uuid(entry_id) if entry_id else None,
-                _db_date(quarter_start) if quarter_start else None,
-                _db_date(day) if day else None,
-            ],
+    db = connections[DEFAULT_DB_ALIAS]  # resolved once: each access through the proxy costs
+    names = sorted(account_names)
+    # Only "%s" marks are formatted into the statement; the names travel as parameters.
+    read = READ_STATE.format(names=", ".join(["%s"] * len(names)) or "NULL")
+    params = [
+        _uuid(db, entry_id) if entry_id else None,
+        db.ops.adapt_datefield_value(quarter_start),
+        db.ops.adapt_datefield_value(day),
+        *names,
+    ]
+    with db.cursor() as cursor:
+        rows = _read_locked(db, cursor, read, params)
+    if not rows:
+        # No head row yet, so nothing was locked: create the row, then take the lock on it.
+        # Reading on without the lock would let two posters take the same seq.
+        _create_chain_head(db)
+        return read_for_posting(
+            entry_id=entry_id, account_names=account_names, quarter_start=quarter_start, day=day
         )
-        row = cursor.fetchone()
-    if row is None:
-        _create_chain_head()
-        return lock_for_posting(entry_id=entry_id, quarter_start=quarter_start, day=day)
-    return PostingState(*row)
+    accounts = {
+        row[6]: AccountRow(
+            id=row[5],
+            name=row[6],
+            currency=row[7],
+            is_placeholder=bool(row[8]),
+            opened_on=_date(row[9]),
+            closed_on=_date(row[10]),
+            bound=row[11],
+        )
+        for row in rows
+        if row[5] is not None
+    }
+    return PostingState(*rows[0][:5], accounts=accounts)
 
 
-def _create_chain_head() -> None:
+def _read_locked(db: BaseDatabaseWrapper, cursor, read: str, params: list) -> list[tuple]:
+    """Take the head lock (PostgreSQL), then run the read; [] when there is no head row."""
+    if not db.features.has_select_for_update:
+        cursor.execute(read, params)
+        return cursor.fetchall()
+    cursor.execute(f"{LOCK_HEAD}; {read}", params)
+    if cursor.fetchone() is None:
+        return []
+    cursor.nextset()
+    return cursor.fetchall()
+
+
+def _create_chain_head(db: BaseDatabaseWrapper) -> None:
     """Create the head row before the first entry ever; a concurrent creator makes it a no-op."""
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
         cursor.execute(
             "INSERT INTO ledger_chainhead (id, seq, hash) VALUES (1, 0, %s) "
             "ON CONFLICT (id) DO NOTHING",
@@ -137,62 +180,39 @@ def insert_posted_entry(
 
     The database checks the flip to posted (balance, seq, chain link, accounts, period).
     """
-    db_id, db_day = _uuid(entry_id), _db_date(effective_date)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO ledger_journalentry (id, seq, status, kind, effective_date, period_id, "
-            "recorded_at, memo, source_ref, reverses_id, fingerprint, prev_hash, hash, "
-            "created_by_id) VALUES (%s, NULL, 'draft', %s, %s, %s, %s, %s, %s, %s, %s, '', '', %s)",
-            [
-                db_id,
-                kind,
-                db_day,
-                period_id,
-                connection.ops.adapt_datetimefield_value(recorded_at),
-                memo,
-                source_ref,
-                _uuid(reverses) if reverses else None,
-                fingerprint,
-                created_by_id,
-            ],
-        )
-        cursor.executemany(
-            "INSERT INTO ledger_posting (entry_id, account_id, side, amount, effective_date, memo) "
-            "VALUES (%s, %s, %s, %s, %s, %s)",
-            [
-                (db_id, account_id, side, amount, db_day, posting_memo)
-                for account_id, side, amount, posting_memo in postings
-            ],
-        )
-        post = (
-            "UPDATE ledger_journalentry SET status = 'posted', seq = %s, prev_hash = %s, hash = %s "
-            "WHERE id = %s"
-        )
-        if connection.vendor == "postgresql":
-            # One round trip instead of two: post the entry and advance the head together.
-            post_and_advance = " ".join(
-                [
-                    "WITH posted AS (",
-                    post,
-                    "RETURNING seq, hash) UPDATE ledger_chainhead",
-                    "SET seq = posted.seq, hash = posted.hash",
-                    "FROM posted WHERE ledger_chainhead.id = 1",
-                ]
-            )
-            cursor.execute(post_and_advance, [seq, prev_hash, entry_hash, db_id])
-        else:
-            cursor.execute(post, [seq, prev_hash, entry_hash, db_id])
+    db = connections[DEFAULT_DB_ALIAS]
+    db_id, db_day = _uuid(db, entry_id), db.ops.adapt_datefield_value(effective_date)
+    entry_params = [
+        db_id,
+        kind,
+        db_day,
+        period_id,
+        db.ops.adapt_datetimefield_value(recorded_at),
+        memo,
+        source_ref,
+        _uuid(db, reverses) if reverses else None,
+        fingerprint,
+        created_by_id,
+    ]
+    insert_postings = INSERT_POSTINGS + ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(postings))
+    posting_params = []
+    for account_id, side, amount, posting_memo in postings:
+        posting_params += (db_id, account_id, side, amount, db_day, posting_memo)
+    post_params = [seq, prev_hash, entry_hash, db_id]
+    with db.cursor() as cursor:
+        if db.vendor == "postgresql":
             cursor.execute(
-                "UPDATE ledger_chainhead SET seq = %s, hash = %s WHERE id = 1", [seq, entry_hash]
+                f"{INSERT_DRAFT}; {insert_postings}; {POST}",
+                entry_params + posting_params + post_params,
             )
+        else:
+            cursor.execute(INSERT_DRAFT, entry_params)
+            cursor.execute(insert_postings, posting_params)
+            cursor.execute(POST, post_params)
 
 
-def _uuid(value: uuid.UUID):
-    return JournalEntry._meta.pk.get_db_prep_value(value, connection)
-
-
-def _db_date(value: datetime.date):
-    return connection.ops.adapt_datefield_value(value)
+def _uuid(db: BaseDatabaseWrapper, value: uuid.UUID):
+    return JournalEntry._meta.pk.get_db_prep_value(value, db)
 
 
 def _date(value) -> datetime.date | None:

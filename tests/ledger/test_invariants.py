@@ -15,6 +15,7 @@ from ledger import triggers
 from ledger.models import (
     Account,
     BalanceSnapshot,
+    ChainHead,
     JournalEntry,
     Period,
     Posting,
@@ -181,6 +182,16 @@ def test_posting_takes_the_next_seq_and_links_the_chain():
         post_flip(entry, seq=2, prev_hash="0" * 64)
     post_flip(entry, seq=2, prev_hash=first.hash)
     assert JournalEntry.objects.get(id=entry.id).seq == 2
+
+
+def test_posting_moves_the_chain_head_whoever_posts():
+    first = post_sale()
+    assert (ChainHead.objects.get().seq, ChainHead.objects.get().hash) == (1, first.hash)
+    entry = draft_entry()
+    post_flip(entry, seq=2, prev_hash=first.hash)  # raw SQL, not the service
+    head = ChainHead.objects.get()
+    assert (head.seq, head.hash) == (2, "f" * 64)
+    assert post_sale().prev_hash == "f" * 64
 
 
 @pytest.mark.parametrize(("amount", "side"), [(0, "D"), (-100, "D"), (100, "X")])
