@@ -86,6 +86,8 @@ class FakeGateway:
         self.decline_attempts: set[uuid.UUID] = set()
         # Attempts whose balance transaction is not known when they succeed (a lost webhook).
         self.late_fee_attempts: set[uuid.UUID] = set()
+        # Refunds answer "pending" and settle later (settle_refund), as some cards do.
+        self.pending_refunds = False
         self.events: list[dict] = []
         self.calls = 0
 
@@ -184,11 +186,13 @@ class FakeGateway:
                     self.refunded[reference] = already + amount
                     refund = f"fake_re_{refund_id.hex[:16]}"
                     txn = self._add_txn("refund", refund, -amount, 0, reference)
+                    status = "pending" if self.pending_refunds else "succeeded"
                     self._refunds[refund] = RefundState(
-                        refund, refund_id, "succeeded", amount, reference, txn
+                        refund, refund_id, status, amount, reference, txn
                     )
                     self._emit("charge.refunded", "charge", self._intents[reference].charge)
-                    self._results[key] = GatewayResult("refunded", refund)
+                    answer = "pending" if self.pending_refunds else "refunded"
+                    self._results[key] = GatewayResult(answer, refund)
             return self._results[key]
 
     # -- the protocol: reads -------------------------------------------------------------
@@ -266,6 +270,16 @@ class FakeGateway:
             state = self._readers[reader]
             self._readers[reader] = ReaderState(reader, "failed", state.payment_intent, TIMED_OUT)
             self._emit("terminal.reader.action_failed", "terminal.reader", reader)
+
+    def settle_refund(self, reference: str) -> None:
+        """A pending refund goes through."""
+        with self._lock:
+            state = self._refunds[reference]
+            self._refunds[reference] = RefundState(
+                reference, state.refund_id, "succeeded", state.amount, state.payment_intent,
+                state.balance_transaction,
+            )  # fmt: skip
+            self._emit("refund.updated", "refund", reference)
 
     def open_dispute(self, reference: str) -> str:
         """The cardholder disputes a charge: Stripe takes the amount and a dispute fee."""

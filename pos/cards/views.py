@@ -1,5 +1,5 @@
-"""HTTP for card payments: the Stripe webhook, the card attempt the tablet waits on, and the
-treasurer's payout reconciliation page (staff only).
+"""HTTP for card payments: the Stripe webhook and the treasurer's payout reconciliation page
+(staff only). The tablet's card API is in pos.cards.apis.
 
 The webhook answers 400 to anything whose signature does not verify, before anything is
 written; a verified event is stored and processed (pos.cards.webhooks); if processing fails the
@@ -14,19 +14,10 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
-from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
-from rest_framework.request import Request
-from rest_framework.response import Response
 
-from pos.apis.base import PosApi, errors
-from pos.apis.permissions import FloorStaff
-from pos.cards.models import CardAttempt
 from pos.cards.reconciliation import reconcile
 from pos.cards.stripe_gateway import InvalidWebhookError, verify_webhook
 from pos.cards.webhooks import receive_event
-from pos.exceptions import NotFoundError
-from pos.gateway import card_payments_are_demo
 
 logger = logging.getLogger(__name__)
 
@@ -53,34 +44,6 @@ def stripe_webhook(request: HttpRequest) -> HttpResponse:
             status=503,
         )
     return JsonResponse({"received": stored.id, "processed": stored.processed_at is not None})
-
-
-class CardAttemptApi(PosApi):
-    """What the tablet shows while a card is being taken: waiting, paid, failed and why."""
-
-    permission_classes = [FloorStaff]
-
-    class OutputSerializer(serializers.Serializer):
-        id = serializers.UUIDField()
-        kind = serializers.CharField()
-        tab_id = serializers.IntegerField()
-        status = serializers.CharField()
-        status_display = serializers.CharField(source="get_status_display")
-        reason = serializers.CharField()
-        reader = serializers.CharField(source="reader.label", default="")
-        capture_before = serializers.DateTimeField(allow_null=True)
-        demo = serializers.SerializerMethodField()
-
-        def get_demo(self, _attempt) -> bool:
-            return card_payments_are_demo()
-
-    @extend_schema(summary="A card attempt's state", responses={200: OutputSerializer,
-                                                               **errors(404)})  # fmt: skip
-    def get(self, request: Request, attempt_id) -> Response:
-        attempt = CardAttempt.objects.select_related("reader").filter(id=attempt_id).first()
-        if attempt is None:
-            raise NotFoundError(f"There is no card attempt {attempt_id}")
-        return Response(self.OutputSerializer(attempt).data)
 
 
 @staff_member_required

@@ -27,3 +27,9 @@ def dollars(value: Money) -> str:
 def plain_cents(value: int) -> str:
     """Integer cents as a plain decimal for form fields: 1234 -> "12.34"."""
     return format_cents(int(value), "USD")
+
+
+@register.filter
+def deducted(value: str) -> str:
+    """A report's plain amount ("12.30") shown as taken away ("-12.30"); zero stays "0.00"."""
+    return value if value.strip("0.") == "" else f"-{value}"

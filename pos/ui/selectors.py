@@ -82,7 +82,7 @@ def tab_screen(tab_id: int) -> dict:
     tab["groups"] = list(groups.values())
     tab["voided"] = voided
     tab["live_lines"] = [line for line in tab["lines"] if line.voided_at is None]
-    tab["unsent"] = sum(1 for g in tab["groups"] if not g.sent)
+    tab["unsent"] = sum(g.quantity for g in tab["groups"] if not g.sent)
     tab["has_bar_round"] = Ticket.objects.filter(
         tab_id=tab_id, station="bar", kind=Ticket.Kind.ORDER
     ).exists()
@@ -133,5 +133,28 @@ def kitchen_tickets(station: str | None) -> dict[str, list[Ticket]]:
         age = now - ticket.created_at
         ticket.age_minutes = int(age.total_seconds() // 60)
         ticket.is_late = age > KITCHEN_LATE_AFTER
+        ticket.rows = kitchen_rows(ticket)
         by_station.setdefault(ticket.station, []).append(ticket)
     return by_station
+
+
+@dataclass
+class KitchenRow:
+    """Identical lines of a ticket (same item, modifiers and note), made together."""
+
+    name: str
+    modifiers: list[str]
+    note: str
+    quantity: int = 0
+
+
+def kitchen_rows(ticket: Ticket) -> list[KitchenRow]:
+    """The ticket's lines in the order they were added, identical ones counted together."""
+    rows: dict[tuple, KitchenRow] = {}
+    lines = sorted((tl.line for tl in ticket.lines.all()), key=lambda ln: (ln.added_at, str(ln.id)))
+    for line in lines:
+        modifiers = [m["name"] for m in line.modifiers]
+        key = (line.item_id, tuple(modifiers), line.note)
+        row = rows.setdefault(key, KitchenRow(line.name, modifiers, line.note))
+        row.quantity += line.quantity
+    return list(rows.values())

@@ -153,3 +153,24 @@ def test_a_payout_that_fails_after_it_was_paid_is_reversed(venue, fake, client):
     assert payout.reversal_entry_id
     assert clearing() == usd("29.74")
     assert verify_ledger().ok
+
+
+def test_a_pending_refund_posts_when_its_refund_updated_webhook_says_it_succeeded(
+    venue, fake, client
+):
+    tab, _ = paid(venue, venue.fries, amount="4.87")
+    fake.pending_refunds = True
+    pending = refund(venue, tab, tab.lines.get())
+    assert pending.status == Refund.Status.PENDING
+    assert pending.ledger_entry_id is None
+    since = deliver_all(client, fake)
+    pending.refresh_from_db()
+    assert pending.status == Refund.Status.PENDING, "charge.refunded alone: still pending"
+
+    [reference] = fake._refunds
+    fake.settle_refund(reference)
+    deliver_all(client, fake, since)
+    pending.refresh_from_db()
+    assert (pending.status, pending.gateway_reference) == (Refund.Status.COMPLETED, reference)
+    assert clearing() == usd("-0.18")
+    assert verify_ledger().ok

@@ -92,14 +92,14 @@ def test_a_reader_that_times_out_fails_the_attempt_and_a_late_tap_cannot_charge(
 
 
 def test_the_tablet_sees_the_attempt_state_and_the_demo_flag(venue, fake, reader, client):
-    from pos.cards.views import CardAttemptApi
+    from pos.cards.apis import CardAttemptSerializer
 
     tab = check_with(venue, venue.burger, venue.fries)
     payment = pay(venue, tab, "17.86")
     fake.reader_timeout("tmr_bar_1")
     deliver_all(client, fake)
     attempt = CardAttempt.objects.select_related("reader").get(id=payment.id)
-    data = CardAttemptApi.OutputSerializer(attempt).data
+    data = CardAttemptSerializer(attempt).data
     assert (data["status"], data["reason"], data["reader"], data["demo"]) == (
         "failed", "The reader timed out waiting for a card", "Bar reader", True,
     )  # fmt: skip

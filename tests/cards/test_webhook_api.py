@@ -99,3 +99,38 @@ def test_an_event_about_an_object_stripe_does_not_have_is_done_with_the_reason(f
     stored = StripeEvent.objects.get(id="evt_orphan")
     assert stored.processed_at is not None
     assert stored.error == "No such object: pi_not_ours"
+
+
+def cards_post(tablet, path, body=None):
+    headers = {**tablet.headers, "Idempotency-Key": str(uuid.uuid4())}
+    return tablet.client.post(f"/cards/{path}", data=json.dumps(body or {}),
+                              content_type="application/json", headers=headers)  # fmt: skip
+
+
+def test_a_bar_tab_hold_is_captured_and_another_released_through_the_api(venue, fake, tablet):
+    tab, _ = tab_with(venue, venue.fries)
+    hold_id = str(uuid.uuid4())
+    held = cards_post(tablet, f"tabs/{tab.id}/holds", {"hold_id": hold_id, "amount": "40.00"})
+    assert held.status_code == 201, held.json()
+    assert (held.json()["status"], held.json()["amount"]) == ("authorized", 4000)
+
+    body = {"payment_id": str(uuid.uuid4()), "amount": "4.87", "tip": "1.00"}
+    captured = cards_post(tablet, f"holds/{hold_id}/capture", body)
+    assert captured.status_code == 201, captured.json()
+    assert (captured.json()["status"], captured.json()["tip"]) == ("captured", "1.00")
+    tab.refresh_from_db()
+    assert tab.status == Tab.Status.CLOSED
+    assert fake.charged[CardAttempt.objects.get(id=hold_id).payment_intent] == 587
+
+    other, _ = tab_with(venue, venue.fries)
+    second = str(uuid.uuid4())
+    cards_post(tablet, f"tabs/{other.id}/holds", {"hold_id": second, "amount": "20.00"})
+    released = cards_post(tablet, f"attempts/{second}/cancel")
+    assert released.status_code == 200
+    assert released.json()["status"] == "cancelled"
+    refused = cards_post(
+        tablet, f"holds/{second}/capture", {**body, "payment_id": str(uuid.uuid4())}
+    )
+    assert refused.status_code == 402
+    assert refused.json()["code"] == "payment_declined"
+    assert cards_post(tablet, f"holds/{uuid.uuid4()}/capture", body).status_code == 404

@@ -58,6 +58,17 @@ def quick_cash(cents: int) -> list[int]:
     return sorted({c for c in options if c >= cents})[:6]
 
 
+def even_parts(figures: dict, parts: int) -> list[dict]:
+    """The check's total split evenly; the first parts that payments cover show as paid."""
+    if not parts or figures["total"] <= 0:
+        return []
+    rows, running = [], 0
+    for cents in split_evenly(figures["total"], parts):
+        running += cents
+        rows.append({"cents": cents, "paid": running <= figures["paid"]})
+    return rows
+
+
 def _pay_context(request: HttpRequest, tab_id: int, **extra) -> dict:
     try:
         tab = selectors.tab_screen(tab_id)
@@ -76,7 +87,7 @@ def _pay_context(request: HttpRequest, tab_id: int, **extra) -> dict:
     amount = extra.pop("amount", None) or due
     return screen_context(
         request, "tabs", tab=tab, due=due, amount=amount,
-        parts=split_evenly(due, parts) if parts and due else [], part_count=parts,
+        parts=even_parts(tab["figures"], parts), part_count=parts,
         part_choices=range(2, 7), quick=quick_cash(amount), paid=paid,
         payment_id=uuid.uuid4(), **extra,
     )  # fmt: skip
@@ -91,9 +102,13 @@ def pay(request: HttpRequest, tab_id: int) -> HttpResponse:
 
 
 def _after_payment(request: HttpRequest, tab_id: int, payment: Payment) -> str:
+    """The receipt once the check is closed; else the pay screen, still split as it was."""
     status = Tab.objects.values_list("status", flat=True).get(id=tab_id)
-    name = "ui:receipt" if status == Tab.Status.CLOSED else "ui:pay"
-    return f"{reverse(name, kwargs={'tab_id': tab_id})}?paid={payment.id}"
+    if status == Tab.Status.CLOSED:
+        return f"{reverse('ui:receipt', kwargs={'tab_id': tab_id})}?paid={payment.id}"
+    parts = request.POST.get("parts", "")
+    split = f"&parts={parts}" if parts.isdigit() and len(parts) < 3 else ""
+    return f"{reverse('ui:pay', kwargs={'tab_id': tab_id})}?paid={payment.id}{split}"
 
 
 def _money(value: Decimal | None) -> Money | None:

@@ -156,9 +156,19 @@
     flush();
   }
 
+  function ageChecked(ticket) {
+    // The server's word (the ticket), or a confirmation still waiting in the queue.
+    if (ticket.dataset.ageChecked === "1") return true;
+    return loadQueue().some(function (entry) {
+      return String(entry.tab) === String(ticket.dataset.tab) && entry.fields.some(function (f) {
+        return f[0] === "age_confirmed" && f[1] === "true";
+      });
+    });
+  }
+
   function withAgeCheck(tile, then) {
     var ticket = ticketEl();
-    if (!Number(tile.dataset.minAge) || ticket.dataset.ageChecked === "1") return then(false);
+    if (!Number(tile.dataset.minAge) || ageChecked(ticket)) return then(false);
     var dialog = document.getElementById("age-dialog");
     dialog.querySelector("[data-age]").textContent = tile.dataset.minAge;
     dialog.returnValue = "";
