@@ -20,7 +20,6 @@ for reconciliation (pos.cards.reconciliation).
 import uuid
 
 from django.db import transaction
-from django.db.models import Q
 
 from ledger.chart import CHART_OPENED_ON
 from ledger.models import Account, EntryKind
@@ -152,7 +151,7 @@ def disputed_account() -> Account:
     """Return Assets:Stripe:Disputed, creating it (under Assets:Stripe) the first time."""
     account = Account.objects.filter(name=DISPUTED).first()
     if account is None:
-        parent = Account.objects.get(Q(name=DISPUTED.rpartition(":")[0]))
+        parent = Account.objects.get(name=DISPUTED.rpartition(":")[0])
         account = Account.objects.create(
             name=DISPUTED, parent=parent, root_type=parent.root_type,
             normal_side=parent.normal_side, currency="USD", is_placeholder=False,

@@ -3,8 +3,10 @@
 Stripe Terminal, server-driven: a `card_present` PaymentIntent is created (automatic capture
 for counter sales, manual for holds) and handed to the reader with `process_payment_intent`;
 `cancel_action` stops it. The outcome arrives as a webhook, so these calls answer
-"processing". In test mode without a reader (STRIPE_TEST_PAYMENT_METHOD, e.g. `pm_card_visa`
-against localstripe) the PaymentIntent is confirmed online instead.
+"processing". A tip written on the receipt is taken by capturing more than was held
+(`amount_to_capture`: Stripe's on-receipt tipping, US, within its overcapture limit). In test
+mode without a reader (STRIPE_TEST_PAYMENT_METHOD, e.g. `pm_card_visa` against localstripe)
+the PaymentIntent is confirmed online instead.
 
 Every call that creates or moves money carries an idempotency key from our own UUIDs,
 namespaced per endpoint: `pi-create:<attempt>`, `process:<attempt>`, `capture:<attempt>`,

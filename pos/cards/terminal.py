@@ -79,7 +79,7 @@ def charge_card(
         result = GatewayResult("declined", "", NO_READER.format(station=device.station))
     else:
         result = gateway.charge(
-            attempt_id=attempt.id, amount=total, currency="usd",
+            attempt_id=attempt.id, amount=total, currency=settings.DEFAULT_CURRENCY,
             reader=reader.stripe_id if reader else "",
             # The guest picks a tip on the reader unless the tablet already took one.
             on_reader_tipping=bool(reader) and settings.CARDS_ON_READER_TIPPING and not payment.tip,

@@ -233,3 +233,50 @@ def test_webhooks_from_localstripe_finish_a_payment_once_however_often_they_arri
     assert response.status_code == 400
     assert not StripeEvent.objects.filter(id="evt_forged").exists()
     assert verify_ledger().ok
+
+
+class KeyRecorder:
+    """Wraps one Stripe service method of the gateway's client: records each idempotency key."""
+
+    def __init__(self, keys: list, method):
+        self.keys, self.method = keys, method
+
+    def __call__(self, *args):
+        self.keys.append(args[-1]["idempotency_key"])
+        return self.method(*args)
+
+
+@pytest.mark.django_db
+def test_every_call_carries_a_key_from_our_own_uuid_namespaced_per_endpoint(venue, stripe):
+    gateway = gateway_module.get_gateway()
+    keys: list[str] = []
+    services = gateway.client.v1
+    for service, name in ((services.payment_intents, "create"),
+                          (services.payment_intents, "capture"),
+                          (services.payment_intents, "cancel"),
+                          (services.refunds, "create")):  # fmt: skip
+        setattr(service, name, KeyRecorder(keys, getattr(service, name)))
+
+    tab = check_with(venue, venue.fries, venue.fries)
+    hold_id, payment_id = uuid.uuid4(), uuid.uuid4()
+    hold_card(tab_id=tab.id, hold_id=hold_id, amount=usd("20.00"), staff=venue.cashier,
+              device=venue.tablet)  # fmt: skip
+    pay_card(tab_id=tab.id, payment_id=payment_id, amount=usd("9.74"), hold_id=hold_id,
+             staff=venue.cashier, device=venue.tablet)  # fmt: skip
+    refund_ids = [uuid.uuid4(), uuid.uuid4()]
+    for refund_id, line in zip(refund_ids, tab.lines.all(), strict=True):
+        # Two partial refunds of the same amount: two keys, two refunds.
+        refund_lines(refund_id=refund_id, tab_id=tab.id, lines=[(line.id, 1)], reason="cold",
+                     staff=venue.cashier, device=venue.tablet,
+                     approved_by=venue.manager)  # fmt: skip
+    other = check_with(venue, venue.fries)
+    released = uuid.uuid4()
+    hold_card(tab_id=other.id, hold_id=released, amount=usd("5.00"), staff=venue.cashier,
+              device=venue.tablet)  # fmt: skip
+    cancel_attempt(attempt_id=released, staff=venue.cashier, device=venue.tablet)
+
+    assert keys == [
+        f"pi-create:{hold_id}", f"capture:{payment_id}",
+        f"refund:{refund_ids[0]}", f"refund:{refund_ids[1]}",
+        f"pi-create:{released}", f"cancel:{released}",
+    ]  # fmt: skip
