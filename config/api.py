@@ -2,8 +2,8 @@
 
 Every error answer has the same JSON shape: {"code", "message", "details"}.
 
-- Domain errors (`PosError`, `LedgerError`) carry a stable `code`, a message for people and
-  `extra` details (answered as "details"), with their own `http_status` (4xx).
+- Domain errors (`PosError`, `LedgerError`, `TreasuryError`) carry a stable `code`, a message
+  for people and `extra` details (answered as "details"), with their own `http_status` (4xx).
 - DRF's errors keep their status and headers (WWW-Authenticate, Retry-After). Invalid input is
   400 `invalid_input` with details {field: [messages]}; a body that is not JSON is 400
   `malformed_json`; the others use DRF's code (not_authenticated, authentication_failed,
@@ -21,13 +21,14 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from ledger.exceptions import LedgerError
 from pos.exceptions import PosError
+from treasury.exceptions import TreasuryError
 
 INVALID_INPUT = "Some of the input is not valid: {fields}"
 
 
 def exception_handler(exc, context):
     """Answer an error with {"code", "message", "details"} and its HTTP status."""
-    if isinstance(exc, PosError | LedgerError):
+    if isinstance(exc, PosError | LedgerError | TreasuryError):
         body = {"code": exc.code, "message": exc.message, "details": exc.extra}
         return Response(body, status=exc.http_status)
     if isinstance(exc, Http404):

@@ -110,6 +110,9 @@ class DisbursementAction(models.Model):
     role = models.CharField(max_length=20, help_text="The user's role then (treasurer, board).")
     at = models.DateTimeField()
     note = models.CharField(max_length=255, blank=True)
+    client_id = models.UUIDField(
+        null=True, blank=True, unique=True, help_text="The client's UUID: a retry is a no-op."
+    )
 
     class Meta:
         ordering = ["at", "id"]

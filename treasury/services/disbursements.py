@@ -70,11 +70,25 @@ def _expect(disbursement: Disbursement, action: str, *statuses: str) -> None:
         )  # fmt: skip
 
 
-def _record(disbursement: Disbursement, action: str, user, note: str = "") -> None:
+def _record(disbursement: Disbursement, action: str, user, note: str = "", action_id=None) -> None:
     DisbursementAction.objects.create(
         disbursement=disbursement, action=action, round=disbursement.round, user=user,
-        role=role_of(user), at=timezone.now(), note=note[:255],
+        role=role_of(user), at=timezone.now(), note=note[:255], client_id=action_id,
     )  # fmt: skip
+
+
+def _replay(action_id, disbursement_id, action: str, user) -> Disbursement | None:
+    """The disbursement if this action (by its client UUID) was done already, else None."""
+    if action_id is None:
+        return None
+    done = DisbursementAction.objects.filter(client_id=action_id).first()
+    if done is None:
+        return None
+    if (done.disbursement_id, done.action, done.user_id) != (
+        uuid.UUID(str(disbursement_id)), action, user.id,
+    ):  # fmt: skip
+        raise IdempotencyConflictError(f"Action {action_id} was another action")
+    return done.disbursement
 
 
 def _did(disbursement: Disbursement, user, action: str) -> bool:
@@ -181,17 +195,19 @@ def edit_disbursement(*, disbursement_id, user, amount: Money | None = None,
 
 
 @transaction.atomic
-def submit_disbursement(*, disbursement_id, user) -> Disbursement:
+def submit_disbursement(*, disbursement_id, user, action_id=None) -> Disbursement:
+    if (replayed := _replay(action_id, disbursement_id, Action.SUBMIT, user)) is not None:
+        return replayed
     disbursement = _lock(disbursement_id)
     _expect(disbursement, "submit it", Status.DRAFT)
     disbursement.status = Status.SUBMITTED
     disbursement.save(update_fields=["status"])
-    _record(disbursement, Action.SUBMIT, user)
+    _record(disbursement, Action.SUBMIT, user, action_id=action_id)
     return disbursement
 
 
 @transaction.atomic
-def approve_disbursement(*, disbursement_id, user, note: str = "") -> Disbursement:
+def approve_disbursement(*, disbursement_id, user, action_id=None, note: str = "") -> Disbursement:
     """Approve; the request is approved once it has the approvals it needs.
 
     Raise NotAllowedError, SeparationOfDutiesError, WrongStatusError, InsufficientFundsError.
@@ -200,6 +216,8 @@ def approve_disbursement(*, disbursement_id, user, note: str = "") -> Disburseme
     Program.objects.select_for_update().filter(
         id=Disbursement.objects.filter(id=disbursement_id).values("program_id")[:1]
     ).first()  # one program's approvals and payments check its balance one at a time
+    if (replayed := _replay(action_id, disbursement_id, Action.APPROVE, user)) is not None:
+        return replayed
     disbursement = _lock(disbursement_id)
     _expect(disbursement, "approve it", Status.SUBMITTED)
     if disbursement.requested_by_id == user.id:
@@ -207,7 +225,7 @@ def approve_disbursement(*, disbursement_id, user, note: str = "") -> Disburseme
     if _did(disbursement, user, Action.APPROVE):
         raise SeparationOfDutiesError(ALREADY_APPROVED.format(user=user, id=disbursement.id))
     _check_available(disbursement)
-    _record(disbursement, Action.APPROVE, user, note)
+    _record(disbursement, Action.APPROVE, user, note, action_id=action_id)
     approvals = disbursement.actions.filter(round=disbursement.round, action=Action.APPROVE)
     if approvals.count() >= approvals_needed(disbursement):
         disbursement.status = Status.APPROVED
@@ -216,39 +234,45 @@ def approve_disbursement(*, disbursement_id, user, note: str = "") -> Disburseme
 
 
 @transaction.atomic
-def reject_disbursement(*, disbursement_id, user, reason: str) -> Disbursement:
+def reject_disbursement(*, disbursement_id, user, action_id=None, reason: str) -> Disbursement:
     require_role(user, TREASURER, BOARD, action="reject a disbursement")
+    if (replayed := _replay(action_id, disbursement_id, Action.REJECT, user)) is not None:
+        return replayed
     disbursement = _lock(disbursement_id)
     _expect(disbursement, "reject it", Status.SUBMITTED, Status.APPROVED)
     if not reason.strip():
         raise InvalidInputError("Give a reason for rejecting it", field="reason")
     disbursement.status = Status.REJECTED
     disbursement.save(update_fields=["status"])
-    _record(disbursement, Action.REJECT, user, reason)
+    _record(disbursement, Action.REJECT, user, reason, action_id=action_id)
     return disbursement
 
 
 @transaction.atomic
-def cancel_disbursement(*, disbursement_id, user, reason: str = "") -> Disbursement:
+def cancel_disbursement(*, disbursement_id, user, action_id=None, reason: str = "") -> Disbursement:
+    if (replayed := _replay(action_id, disbursement_id, Action.CANCEL, user)) is not None:
+        return replayed
     disbursement = _lock(disbursement_id)
     _expect(disbursement, "cancel it", *EDITABLE)
     if disbursement.requested_by_id != user.id:
         require_role(user, TREASURER, BOARD, action="cancel someone else's request")
     disbursement.status = Status.CANCELLED
     disbursement.save(update_fields=["status"])
-    _record(disbursement, Action.CANCEL, user, reason)
+    _record(disbursement, Action.CANCEL, user, reason, action_id=action_id)
     return disbursement
 
 
 @transaction.atomic
 def pay_disbursement(
-    *, disbursement_id, user, paid_on: datetime.date | None = None
+    *, disbursement_id, user, action_id=None, paid_on: datetime.date | None = None
 ) -> Disbursement:
     """Pay an approved request from the bank; post the expense and release the funds."""
     require_role(user, TREASURER, action="pay a disbursement")
     Program.objects.select_for_update().filter(
         id=Disbursement.objects.filter(id=disbursement_id).values("program_id")[:1]
     ).first()
+    if (replayed := _replay(action_id, disbursement_id, Action.PAY, user)) is not None:
+        return replayed
     disbursement = _lock(disbursement_id)
     _expect(disbursement, "pay it", Status.APPROVED)
     if _did(disbursement, user, Action.SUBMIT) and _did(disbursement, user, Action.APPROVE):
@@ -279,7 +303,7 @@ def pay_disbursement(
     disbursement.paid_on = paid_on
     disbursement.ledger_entry_id = entry.id
     disbursement.save(update_fields=["status", "paid_on", "ledger_entry_id"])
-    _record(disbursement, Action.PAY, user)
+    _record(disbursement, Action.PAY, user, action_id=action_id)
     return disbursement
 
 
