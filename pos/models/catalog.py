@@ -19,6 +19,8 @@ class Category(models.Model):
         GAMES = "games", "Game rentals"
         EVENTS = "events", "Events"
         MERCHANDISE = "merchandise", "Merchandise"
+        # Donations, round-ups and meal credits paid forward: untaxed, never a sale.
+        GIVING = "giving", "Giving"
 
     name = models.CharField(max_length=60, unique=True)
     kind = models.CharField(max_length=12, choices=Kind)

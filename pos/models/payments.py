@@ -12,6 +12,9 @@ class Tender(models.TextChoices):
     CARD = "card", "Card"
     # A deposit taken earlier (a party booking's) spent on the check: Liabilities:CustomerDeposits.
     DEPOSIT = "deposit", "Deposit credit"
+    # A meal paid forward by another guest (treasury.services.meals): on the tablet and the
+    # receipt it is a payment like any other, and nothing records who ate.
+    CREDIT = "credit", "Community credit"
 
 
 class Payment(models.Model):
