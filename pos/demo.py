@@ -22,6 +22,7 @@ from pos.models import (
     PriceRule,
     StaffMember,
 )
+from pos.rentals.demo import load_game_floor
 from pos.services.staff import set_pin
 from treasury.demo import load_demo_treasury
 
@@ -200,6 +201,7 @@ def load_demo_venue() -> dict[str, int]:
             defaults={"station": station, "drawer": drawers.get(drawer),
                       "token_hash": token_hash(token), "is_active": True},
         )  # fmt: skip
+    load_game_floor()
     return {
         "categories": Category.objects.count(),
         "items": Item.objects.count(),

@@ -7,6 +7,7 @@ grill, a few are voided (sent ones with a manager's approval), comped or discoun
 by card (often with a tip, sometimes split evenly) or cash (with change); a few refunds; a
 paid-out for supplies now and then, a drop to the safe, cash tips paid out, and the drawers
 close with a blind count that is usually right and sometimes a little off.
+Games are timed on the boards and tables, and parties book them (pos.rentals.simulation).
 
 Everything is drawn from `random.Random(seed)` (one stream per day), ids included, so a seed
 always gives the same history. A day that was simulated already is skipped (its drawer
@@ -29,6 +30,7 @@ from pos import clock
 from pos.exceptions import PaymentDeclinedError, PosError
 from pos.models import Device, Drawer, DrawerSession, Item, StaffMember, Tab
 from pos.pricing import split_evenly
+from pos.rentals import simulation as games
 from pos.reports import expected_cash_cents
 from pos.selectors import balance_due
 from pos.services import checkout, drawers, refunds, tabs
@@ -85,6 +87,8 @@ def _simulate_day(rng: random.Random, cast: Cast, day: datetime.date) -> dict[st
                 session_id=session_ids[device.id], drawer_id=device.drawer_id,
                 count=FLOAT_COUNT, staff=cast.cashiers[0],
             )  # fmt: skip
+    games.host_a_party(rng, day=day, staff=cast.cashiers[0], manager=cast.manager,
+                       device=cast.devices[0])  # fmt: skip
     closed: list[Tab] = []
     for moment in _arrivals(rng, day):
         device = rng.choice(cast.devices)
@@ -123,6 +127,8 @@ def _serve_check(rng, cast, device, moment) -> tuple[Tab, int]:
             tabs.send_to_preparation(tab_id=tab.id, staff=cashier)
             _maybe_void_sent(rng, cast, tab, cashier)
     pay_at = moment + datetime.timedelta(minutes=rounds * 30 + rng.randint(5, 40))
+    games.play_a_game(rng, tab=tab, staff=cashier, manager=cast.manager, device=device,
+                      start=moment, end=pay_at)  # fmt: skip
     with clock.running_at(pay_at):
         _maybe_adjust(rng, cast, tab, cashier)
         declined = _pay(rng, cast, tab, cashier, device)
