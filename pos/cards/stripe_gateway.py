@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import stripe
 
-from pos.exceptions import PosError
+from pos.exceptions import PaymentError, PosError
 from pos.gateway import (
     BalanceTxn,
     DisputeState,
@@ -38,6 +38,7 @@ from pos.gateway import (
 )
 
 CAPTURE_REFUSED = "Stripe refused the capture: {message}"
+NEEDS_READER = "A card payment with Stripe needs a Terminal reader; none was given"
 UNAVAILABLE = "Stripe could not be reached or refused the request: {message}"
 
 
@@ -130,8 +131,10 @@ class StripeGateway:
         }  # fmt: skip
         if reader:
             params["payment_method_types"] = ["card_present"]
-        else:
+        elif self.test_payment_method:
             params["payment_method"] = self.test_payment_method
+        else:
+            raise PaymentError(NEEDS_READER)
         try:
             intent = self.client.v1.payment_intents.create(
                 params, {"idempotency_key": f"pi-create:{attempt_id}"}
