@@ -205,10 +205,15 @@ def test_webhooks_from_localstripe_finish_a_payment_once_however_often_they_arri
     monkeypatch.undo()
 
     # localstripe's own delivery arrives and is processed: the check closes.
-    wait_for(lambda: StripeEvent.objects.filter(processed_at__isnull=False).exists(), "webhook")
+    def captured():
+        return Payment.objects.get(id=payment_id).status == Payment.Status.CAPTURED
+
+    wait_for(captured, "payment_intent.succeeded from localstripe")
     tab.refresh_from_db()
     assert tab.status == Tab.Status.CLOSED
-    assert Payment.objects.get(id=payment_id).status == Payment.Status.CAPTURED
+    intent = Payment.objects.get(id=payment_id).gateway_reference
+    succeeded = StripeEvent.objects.filter(type="payment_intent.succeeded", object_id=intent)
+    assert succeeded.get().processed_at is not None
 
     # Every event again, three times each, shuffled: stored once, nothing done twice.
     events = call(stripe, "GET", "/v1/events")["data"]
