@@ -14,11 +14,10 @@ from django.utils import timezone
 
 from pos import clock
 from pos.rentals import billing
-from pos.rentals.models import BookingSlot, Deposit, RatePlan, RentalSession, Resource
+from pos.rentals.models import BookingSlot, RatePlan, RentalSession, Resource
 
 ACTIVE = (RentalSession.Status.RUNNING, RentalSession.Status.PAUSED)
 RESERVED_AHEAD = datetime.timedelta(minutes=30)  # a board is "reserved" this long before a slot
-HOLD_ALERT = datetime.timedelta(hours=24)  # card holds this close to expiry are flagged
 
 
 def venue_zone() -> datetime.tzinfo:
@@ -155,15 +154,3 @@ def availability_board(*, now: datetime.datetime | None = None) -> list[BoardRow
             )
         )
     return rows
-
-
-def holds_near_expiry(*, now: datetime.datetime | None = None) -> list[Deposit]:
-    """Card holds still held that expire within HOLD_ALERT: capture or cancel them now."""
-    now = now or clock.now()
-    return list(
-        Deposit.objects.filter(
-            kind=Deposit.Kind.CARD_HOLD,
-            status=Deposit.Status.HELD,
-            hold_expires_at__lte=now + HOLD_ALERT,
-        ).order_by("hold_expires_at")
-    )

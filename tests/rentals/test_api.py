@@ -162,3 +162,18 @@ def test_deposits_and_a_booking_through_the_api(floor, clock, tablet):
     kept = tablet.post(f"rentals/deposits/{hold_id}/forfeit", keep)
     assert (kept.status_code, kept.json()["status"]) == (200, "forfeited")
     assert RentalSession.objects.get(id=session_id).status == "stopped"
+
+
+def test_a_resource_goes_out_of_order_and_back(floor, clock, tablet):
+    clock.at(12, 0)
+    path = f"rentals/resources/{floor.board1.id}/status"
+    vague = tablet.post(path, {"out_of_order": True})
+    assert (vague.status_code, vague.json()["code"]) == (400, "invalid_input")
+    broken = tablet.post(path, {"out_of_order": True, "reason": "light broken"})
+    assert (broken.status_code, broken.json()["status"]) == (200, "out_of_order")
+    tab_id = open_tab(tablet)
+    refused = tablet.post("rentals/sessions", {"session_id": new_id(), "tab_id": tab_id,
+                                               "resource_id": floor.board1.id})  # fmt: skip
+    assert (refused.status_code, refused.json()["code"]) == (409, "resource_busy")
+    assert tablet.post(path, {"out_of_order": False}).json()["status"] == "free"
+    assert tablet.post("rentals/resources/9999999999999999999/status").status_code == 404

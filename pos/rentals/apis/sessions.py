@@ -211,3 +211,27 @@ class RentalSessionAdjustApi(PosActionApi):
             session_id=session_id, **data, staff=request.auth.staff, device=request.auth.device
         )
         return session_answer(session_id)
+
+
+class RentalResourceStatusApi(PosActionApi):
+    permission_classes = [FloorStaff]
+
+    class InputSerializer(serializers.Serializer):
+        out_of_order = serializers.BooleanField()
+        reason = serializers.CharField(max_length=120, allow_blank=True, default="")
+
+    @extend_schema(
+        summary="Take a free resource out of order (with a reason), or put it back in service",
+        request=InputSerializer,
+        responses={200: RentalBoardRowSerializer, **errors(400, 404, 409)},
+        parameters=[IDEMPOTENCY_KEY],
+    )
+    def post(self, request: Request, resource_id: int) -> Response:
+        return self.act(request, resource_id=resource_id)
+
+    def perform(self, request: Request, data: dict, resource_id: int) -> Response:
+        sessions.set_out_of_order(
+            resource_id=resource_id, **data, staff=request.auth.staff, device=request.auth.device
+        )
+        row = next(r for r in availability_board() if r.resource.id == resource_id)
+        return Response(RentalBoardRowSerializer(row).data)

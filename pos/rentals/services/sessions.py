@@ -347,6 +347,38 @@ def stop_session(
     return session
 
 
+@transaction.atomic
+def set_out_of_order(
+    *,
+    resource_id: int,
+    out_of_order: bool,
+    reason: str = "",
+    staff: StaffMember,
+    device: Device | None = None,
+) -> Resource:
+    """Take a free resource out of order (with a reason), or put it back in service.
+
+    Raise ResourceBusyError while a session runs on it: stop or move the session first.
+    """
+    resource = _lock_resources([resource_id])[resource_id]
+    if (resource.status == Resource.Status.OUT_OF_ORDER) == out_of_order:
+        return resource
+    if out_of_order and not reason.strip():
+        raise InvalidInputError("Say what is wrong with it")
+    if resource.sessions.filter(status__in=ACTIVE).exists():
+        raise ResourceBusyError(BUSY.format(resource=resource.name, status=resource.status))
+    resource.status = Resource.Status.OUT_OF_ORDER if out_of_order else Resource.Status.FREE
+    resource.save(update_fields=["status"])
+    record(
+        action="rental.out_of_order" if out_of_order else "rental.in_service",
+        staff=staff,
+        device=device,
+        resource=resource.name,
+        reason=reason.strip(),
+    )
+    return resource
+
+
 def _charge_missing_equipment(session, tab, missing, price, staff, device, now) -> None:
     category, _ = Category.objects.get_or_create(
         name=EQUIPMENT_CATEGORY,

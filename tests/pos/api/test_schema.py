@@ -34,6 +34,7 @@ ENDPOINTS = {
     "/api/v1/drawer-sessions/{session_id}/report": {"get"},
     # Game rentals (pos.rentals).
     "/api/v1/rentals/board": {"get"},
+    "/api/v1/rentals/resources/{resource_id}/status": {"post"},
     "/api/v1/rentals/sessions": {"post"},
     "/api/v1/rentals/sessions/{session_id}": {"get"},
     "/api/v1/rentals/sessions/{session_id}/pause": {"post"},
