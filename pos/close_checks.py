@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from ledger.money import format_cents
 from pos.models import DrawerSession, Tab
-from pos.selectors import closed_check_tenders, ledger_sale_tenders
+from pos.selectors import PAY_IT_FORWARD_ACCOUNT, closed_check_tenders, ledger_sale_tenders
 from treasury.close import register_cutoff_check, register_reconciliation
 
 
@@ -38,6 +38,9 @@ def open_checks(quarter) -> list[str]:
 
 def tenders(quarter) -> tuple[list[str], list[str]]:
     checks = closed_check_tenders(start=quarter.start_date, end=quarter.end_date)
+    # Community credits post their value, not the amount they paid (the rest of a credit goes
+    # to the fridge fund); the treasury reconciles them against its meal-credit sub-ledger.
+    checks.pop(PAY_IT_FORWARD_ACCOUNT, None)
     ledger = ledger_sale_tenders(start=quarter.start_date, end=quarter.end_date,
                                  accounts=list(checks))  # fmt: skip
     problems = [

@@ -28,6 +28,7 @@ from treasury.demo import load_demo_treasury
 
 FOOD_TAX = Decimal("0.08250")
 ALCOHOL_TAX = Decimal("0.10250")  # sales tax plus the mixed-beverage tax
+NO_TAX = Decimal("0")
 
 CATEGORIES = [
     # name, kind, income account, cogs account, inventory account, tax rate
@@ -41,6 +42,12 @@ CATEGORIES = [
     ("Events", "events", "Income:Events", "", "", FOOD_TAX),
     ("Merchandise", "merchandise", "Income:Sales:Merchandise",
      "Expenses:CostOfGoodsSold:Merchandise", "Assets:Inventory:Merchandise", FOOD_TAX),
+    # Giving (pos.services.giving): untaxed donations and meal credits paid forward.
+    ("Donations", "giving", "Income:Donations:Unrestricted", "", "", NO_TAX),
+    ("Donations: community fridge", "giving", "Income:Donations:Restricted:CommunityFridge",
+     "", "", NO_TAX),
+    ("Donations: skill-share", "giving", "Income:Donations:Restricted:SkillShare", "", "", NO_TAX),
+    ("Meals paid forward", "giving", "Liabilities:PayItForward", "", "", NO_TAX),
 ]  # fmt: skip
 
 MODIFIER_GROUPS = {
@@ -98,6 +105,11 @@ ITEMS = [
     ("Merchandise", "Co-op T-shirt", "22.00", "9.00", "", 0, []),
     ("Merchandise", "Sticker", "3.00", "0.50", "", 0, []),
     ("Merchandise", "Dart set", "25.00", "12.00", "", 0, []),
+    # A donation line takes the amount given (pos.services.giving); the price is a default.
+    ("Donations", "Donation", "1.00", "0", "", 0, []),
+    ("Donations: community fridge", "Donation to the community fridge", "1.00", "0", "", 0, []),
+    ("Donations: skill-share", "Donation to skill-share workshops", "1.00", "0", "", 0, []),
+    ("Meals paid forward", "Meal paid forward", "10.00", "0", "", 0, []),  # the policy's price
 ]
 
 PRICE_RULES = [

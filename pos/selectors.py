@@ -8,6 +8,7 @@ from pos.pricing import AdjustmentInput, CheckFigures, LineInput, check_figures
 
 CARD_CLEARING_ACCOUNT = "Assets:Stripe:Clearing"
 CUSTOMER_DEPOSITS_ACCOUNT = "Liabilities:CustomerDeposits"
+PAY_IT_FORWARD_ACCOUNT = "Liabilities:PayItForward"
 
 
 def tender_account(tender: str, drawer_account: str | None) -> str:
@@ -15,6 +16,8 @@ def tender_account(tender: str, drawer_account: str | None) -> str:
     customer deposits for a deposit spent on the check (the liability it was held in)."""
     if tender == "deposit":
         return CUSTOMER_DEPOSITS_ACCOUNT
+    if tender == "credit":  # a community credit refunded goes back to the meal credits owed
+        return PAY_IT_FORWARD_ACCOUNT
     return drawer_account if tender == "cash" else CARD_CLEARING_ACCOUNT
 
 

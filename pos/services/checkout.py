@@ -40,6 +40,7 @@ from pos.models.payments import Tender
 from pos.pricing import CheckFigures
 from pos.selectors import balance_due, tab_figures, tender_account
 from pos.services.activity import record
+from pos.services.meal_lines import giving_lines
 from pos.services.staff import require_manager
 from pos.services.tabs import lock_open_tab
 
@@ -420,6 +421,8 @@ def sale_entry_lines(tab: Tab, figures: CheckFigures, payments: list[Payment]) -
     categories = Category.objects.in_bulk({f.category_id for f in figures.lines})
     tenders: dict[str, int] = defaultdict(int)
     for payment in payments:
+        if payment.tender == Tender.CREDIT:
+            continue  # a community credit's side comes from the treasury (giving_lines below)
         drawer = payment.drawer_session.drawer.account if payment.drawer_session else None
         tenders[tender_account(payment.tender, drawer)] += payment.amount + payment.tip
     income: dict[str, int] = defaultdict(int)
@@ -443,4 +446,5 @@ def sale_entry_lines(tab: Tab, figures: CheckFigures, payments: list[Payment]) -
         lines.append(credit(TIPS, usd(tips)))
     for (cogs_account, inventory_account), cents in sorted(cogs.items()):
         lines += [debit(cogs_account, usd(cents)), credit(inventory_account, usd(cents))]
-    return lines
+    # Meal credits bought and used: units in the treasury's sub-ledger, its redemption lines.
+    return lines + giving_lines(tab, payments, categories)

@@ -6,7 +6,8 @@ Steps, in order (each one records who did it and when, or why it failed):
    closed" and "all checks closed"), and no draft entry is left in the ledger.
 2. reconciliations: every registered reconciliation passes (checks by tender against the
    ledger, drawer variances listed), and the ledger's own facts hold: card clearing and tips
-   payable are not negative. Their balances are noted.
+   payable are not negative, and the meal credits owed equal the outstanding credits of the
+   unit sub-ledger. Their balances are noted.
 3. closing entry: the quarter's income and expenses carried to net assets in one entry dated
    the quarter's last day (restricted gifts to the program's restricted net assets, the rest
    to undesignated net assets).
@@ -39,9 +40,10 @@ from ledger.services.store import lock_chain_head
 from treasury import accounts
 from treasury.close import cutoff_checks, reconciliations
 from treasury.exceptions import CloseStepError, InvalidInputError, TreasuryError
-from treasury.models import CloseRun, CloseStep
+from treasury.models import CloseRun, CloseStep, TreasuryPolicy
 from treasury.roles import TREASURER, require_role
 from treasury.selectors.ledger_facts import activity_by_account
+from treasury.selectors.meals import credits_outstanding_value
 from treasury.services import entry_id_for, usd
 from treasury.services.earmarks import accrue_earmarks, post_top_up
 
@@ -56,6 +58,8 @@ STEP_TITLES = dict(STEPS)
 ALREADY_CLOSED = "{period} was closed on {at}"
 DRAFTS_LEFT = "{count} draft ledger entries are dated in the quarter"
 NEGATIVE = "{account} is {balance} at the quarter's end; it cannot be negative"
+MEALS_OFF = "Meal credits owed are {owed} in the ledger but {credits} in the unit sub-ledger"
+LIABILITY = TreasuryPolicy.PayItForwardMode.LIABILITY
 
 
 def _restricted_targets() -> dict[str, str]:
@@ -111,6 +115,11 @@ def _reconciliations(quarter: Quarter, user) -> str:
         if balance < 0:
             problems.append(NEGATIVE.format(account=name, balance=format_cents(balance)))
         notes.append(f"{name} {format_cents(balance)}")
+    owed = to_cents(account_balance(account=accounts.PAY_IT_FORWARD, as_of=quarter.end_date))
+    credits = credits_outstanding_value(mode=LIABILITY, as_of=quarter.end_date)
+    if owed != credits:
+        problems.append(MEALS_OFF.format(owed=format_cents(owed), credits=format_cents(credits)))
+    notes.append(f"{accounts.PAY_IT_FORWARD} {format_cents(owed)} = meal credits outstanding")
     cash = account_balance(account=accounts.CASH, as_of=quarter.end_date)
     notes.append(f"{accounts.CASH} {format_cents(to_cents(cash))}")
     if problems:
