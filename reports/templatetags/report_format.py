@@ -1,8 +1,10 @@
 """Template filters that format a table cell in the active language (money, counts, dates)."""
 
 import datetime
+import functools
 from decimal import Decimal
 
+from babel import Locale
 from babel.numbers import format_currency, format_decimal
 from django import template
 from django.utils import formats
@@ -14,10 +16,15 @@ register = template.Library()
 SUPPRESSED = "—"  # a dash: the figure is suppressed or not applicable
 
 
-def _locale() -> str:
+def _locale() -> Locale:
     # US Spanish: the venue's Spanish-speaking neighbours read $1,234.50 as at home.
     language = get_language() or "en"
-    return "es_US" if language.startswith("es") else to_locale(language)
+    return _parsed("es_US" if language.startswith("es") else to_locale(language))
+
+
+@functools.cache
+def _parsed(name: str) -> Locale:
+    return Locale.parse(name)  # parsing a locale costs more than formatting with it
 
 
 @register.filter
