@@ -40,6 +40,11 @@ urlpatterns = [
     path("tablet/tabs/<uid:tab_id>/pay", checkout.pay, name="pay"),
     path("tablet/tabs/<uid:tab_id>/pay/cash", checkout.pay_cash_view, name="pay-cash"),
     path("tablet/tabs/<uid:tab_id>/pay/card", checkout.pay_card_view, name="pay-card"),
+    path(
+        "tablet/tabs/<uid:tab_id>/pay/card/<uuid:payment_id>/cancel",
+        checkout.cancel_card,
+        name="pay-card-cancel",
+    ),
     path("tablet/tabs/<uid:tab_id>/receipt", checkout.receipt, name="receipt"),
     path("tablet/tabs/<uid:tab_id>/refund", checkout.refund, name="refund"),
     path("tablet/closed", checkout.closed_checks, name="closed"),

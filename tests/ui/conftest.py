@@ -13,8 +13,13 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.urls import get_resolver
+from playwright.sync_api import expect
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# expect() waits up to this long for the page to settle (the machine may be busy); it is a
+# patience, not a speed requirement: speed is measured by bench/ui_bench.py.
+expect.set_options(timeout=15_000)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -30,6 +35,8 @@ def browser():
         pytest.fail(f"{CHROMIUM} is missing: run `make system-deps` (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
+    # Import every view now (WeasyPrint, the card gateway...), not during a test's first page.
+    get_resolver().url_patterns  # noqa: B018
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
@@ -52,7 +59,9 @@ def new_page(browser, live_server):
         context.add_cookies([{"name": "ui_theme", "value": theme, "url": live_server.url}])
         contexts.append(context)
         page = context.new_page()
-        page.set_default_timeout(15_000)
+        # Generous waits: the machine running the suite may be busy; nothing here is timed.
+        page.set_default_timeout(30_000)
+        page.set_default_navigation_timeout(60_000)
         return page
 
     yield open_page

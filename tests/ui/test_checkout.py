@@ -7,8 +7,11 @@ import pytest
 from playwright.sync_api import expect
 
 from ledger.models import JournalEntry
+from pos import gateway as gateway_module
+from pos.cards.models import Reader
 from pos.models import Payment, Refund, Tab
 from pos.ui.receipts import AID_LINE
+from tests.cards.conftest import WEBHOOK_SECRET, deliver_all
 from tests.ui.screens import closed_check, screenshot, sign_in, tap_item, wait_until_sent
 from tests.ui.screens import open_tab as open_tab_on
 
@@ -110,3 +113,46 @@ def test_a_refund_needs_a_manager_pin_a_cashier_alone_is_refused(venue, new_page
     assert (refund.subtotal, refund.tax, refund.tender) == (450, 37, "cash")
     assert refund.approved_by.display_name == "Morgan"
     assert list(refund.lines.values_list("line_id", "quantity")) == [(fries.id, 1)]
+
+
+@pytest.fixture
+def bar_reader(settings):
+    """A Stripe Terminal reader at the bar, on the fake gateway, with signed webhooks."""
+    settings.STRIPE_SECRET_KEY = ""
+    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+    gateway_module._gateways.clear()
+    Reader.objects.create(stripe_id="tmr_bar_1", label="Bar reader", station="bar")
+    yield gateway_module.get_gateway()
+    gateway_module._gateways.clear()
+
+
+def test_a_card_on_the_reader_shows_waiting_then_the_receipt_or_a_cancel(
+    venue, new_page, bar_reader, client
+):
+    page = new_page()
+    sign_in(page)
+    tab_id = open_tab_on(page, "Uma")
+    tap_item(page, "Fries")
+    wait_until_sent(page)
+    page.goto(f"/tablet/tabs/{tab_id}/pay")
+    page.get_by_role("button", name="Pay by card").click()
+    waiting = page.get_by_role("status").filter(has_text="Waiting for the card reader")
+    expect(waiting).to_contain_text("$4.87")
+    payment = Payment.objects.get(tab_id=tab_id)
+    assert payment.status == "pending"
+    bar_reader.present_card("tmr_bar_1")
+    deliver_all(client, bar_reader)
+    page.wait_for_url(f"**/tablet/tabs/{tab_id}/receipt?paid={payment.id}")
+    assert Tab.objects.get(id=tab_id).status == "closed"
+
+    tab_id = open_tab_on(page, "Vic")
+    tap_item(page, "Fries")
+    wait_until_sent(page)
+    page.goto(f"/tablet/tabs/{tab_id}/pay")
+    page.get_by_role("button", name="Pay by card").click()
+    page.get_by_role("button", name="Cancel card payment").click()
+    expect(page.get_by_role("status").filter(has_text="Cancelled at the reader")).to_be_visible()
+    deliver_all(client, bar_reader)
+    expect(page.get_by_role("alert")).to_contain_text("The card payment was cancelled")
+    assert Tab.objects.get(id=tab_id).status == "open"
+    assert Payment.objects.get(tab_id=tab_id).status == "cancelled"

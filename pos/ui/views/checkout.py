@@ -19,6 +19,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from djmoney.money import Money
 
+from pos.cards.models import CardAttempt
+from pos.cards.terminal import cancel_attempt
 from pos.exceptions import NotFoundError, PaymentDeclinedError, PosError
 from pos.models import Payment, RefundLine, Tab
 from pos.models.payments import Tender
@@ -77,13 +79,7 @@ def _pay_context(request: HttpRequest, tab_id: int, **extra) -> dict:
     due = max(tab["figures"]["due"], 0)
     raw = request.GET.get("parts", "")
     parts = int(raw) if raw.isdigit() and 1 < int(raw) <= MAX_PARTS else 0
-    paid = None
-    paid_id = request.GET.get("paid", "")
-    if paid_id:
-        try:
-            paid = Payment.objects.filter(id=uuid.UUID(paid_id), tab_id=tab_id).first()
-        except ValueError:
-            paid = None
+    paid = _payment(tab_id, request.GET.get("paid", ""))
     amount = extra.pop("amount", None) or due
     return screen_context(
         request, "tabs", tab=tab, due=due, amount=amount,
@@ -95,10 +91,51 @@ def _pay_context(request: HttpRequest, tab_id: int, **extra) -> dict:
 
 @staff_required
 def pay(request: HttpRequest, tab_id: int) -> HttpResponse:
-    context = _pay_context(request, tab_id)
+    """The pay screen; with ?waiting=<payment> it follows a card payment on the reader (the
+    screen polls it every 2 s until the card processor's webhook settles it)."""
+    waiting = _payment(tab_id, request.GET.get("waiting", ""))
+    if waiting is not None and waiting.status == Payment.Status.CAPTURED:
+        return _go(request, _after_payment(request, tab_id, waiting))
+    extra = {}
+    if waiting is not None and waiting.status == Payment.Status.PENDING:
+        extra["waiting"] = waiting
+        extra["attempt"] = CardAttempt.objects.filter(id=waiting.id).first()
+    elif waiting is not None:
+        extra["declined"] = f"The card payment was {waiting.get_status_display().lower()}"
+    context = _pay_context(request, tab_id, **extra)
     if context["tab"]["status"] != Tab.Status.OPEN:
         return redirect("ui:receipt", tab_id=tab_id)
     return render(request, "pos/ui/pay.html", context)
+
+
+@require_POST
+@staff_required
+def cancel_card(request: HttpRequest, tab_id: int, payment_id: uuid.UUID) -> HttpResponse:
+    """Stop a card payment waiting on the reader (the guest changed their mind)."""
+    error = ""
+    try:
+        cancel_attempt(attempt_id=payment_id, staff=request.staff, device=request.device)
+    except PosError as failure:
+        error = failure.message
+    url = reverse("ui:pay", kwargs={"tab_id": tab_id})
+    if error:
+        return render(request, "pos/ui/pay.html", _pay_context(request, tab_id, error=error))
+    return _go(request, f"{url}?waiting={payment_id}")
+
+
+def _payment(tab_id: int, raw: str) -> Payment | None:
+    try:
+        return Payment.objects.filter(id=uuid.UUID(raw), tab_id=tab_id).first() if raw else None
+    except ValueError:
+        return None
+
+
+def _go(request: HttpRequest, url: str) -> HttpResponse:
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
 
 
 def _after_payment(request: HttpRequest, tab_id: int, payment: Payment) -> str:
@@ -161,12 +198,10 @@ def pay_card_view(request: HttpRequest, tab_id: int) -> HttpResponse:
         except PosError as failure:
             error = failure.message
         else:
-            url = _after_payment(request, tab_id, payment)
-            if request.htmx:
-                response = HttpResponse(status=204)
-                response["HX-Redirect"] = url
-                return response
-            return redirect(url)
+            if payment.status == Payment.Status.PENDING:  # on the reader: follow it
+                url = reverse("ui:pay", kwargs={"tab_id": tab_id})
+                return _go(request, f"{url}?waiting={payment.id}")
+            return _go(request, _after_payment(request, tab_id, payment))
     else:
         error = _first_error(form)
     context = _pay_context(request, tab_id, error=error, declined=declined)
@@ -177,12 +212,7 @@ def pay_card_view(request: HttpRequest, tab_id: int) -> HttpResponse:
 def receipt(request: HttpRequest, tab_id: int) -> HttpResponse:
     """The receipt, printable on an 80 mm printer; the PDF is linked from it."""
     context = receipt_context(request, tab_id)
-    paid_id = request.GET.get("paid", "")
-    if paid_id:
-        try:
-            context["paid"] = Payment.objects.filter(id=uuid.UUID(paid_id), tab_id=tab_id).first()
-        except ValueError:
-            context["paid"] = None
+    context["paid"] = _payment(tab_id, request.GET.get("paid", ""))
     context.update(screen_context(request, "closed"))
     return render(request, "pos/ui/receipt.html", context)
 
