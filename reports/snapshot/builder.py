@@ -18,7 +18,6 @@ from reports.statements.ledger_statements import (
     DESIGNATED,
     RESTRICTED,
     RESTRICTED_INCOME,
-    balances,
     functional_expenses,
     net_assets,
     range_moves,
@@ -157,10 +156,11 @@ def build_snapshot(
     funds = rollforward(quarter, public["committed_unpaid"])
     earmarked = sum(row["earmarked"] for row in funds)
     disbursed = sum(row["disbursed"] for row in funds)
-    given = balances(as_of=quarter.end_date)
-    given_since_opening = sum(
-        cents for name, cents in given.items() if name.startswith(PROGRAM_EXPENSES + ":")
-    )
+    # Program spending since the first day, closing entries left out (they zero the expense
+    # accounts into net assets every quarter, which would make the balance read nothing).
+    since_opening = range_moves(start=datetime.date.min + datetime.timedelta(days=1),
+                                end=quarter.end_date)  # fmt: skip
+    given_since_opening = _net(since_opening, (PROGRAM_EXPENSES,), False)
     year_start = quarter_named(f"{quarter.fiscal_year}Q1").start_date
     functional = functional_expenses(start=year_start, end=quarter.end_date)
     position = statement_of_financial_position(as_of=quarter.end_date)

@@ -77,8 +77,22 @@ def post_worked_quarter() -> None:
     ])  # fmt: skip
 
 
-@pytest.fixture
-def closed_quarter(people):
+def post_closing_entry() -> None:
+    """What the treasury's close posts: the quarter's income and expenses into net assets."""
+    post("closing", [
+        debit("Income:Sales:Food", usd("1000.00")),
+        debit("Income:Sales:Alcohol", usd("500.00")),
+        debit("Income:Donations:Restricted:CommunityFridge", usd("40.00")),
+        credit("Expenses:CostOfGoodsSold:Food", usd("300.00")),
+        credit("Expenses:CardFees", usd("30.00")),
+        credit("Expenses:Rent", usd("200.00")),
+        credit("Expenses:Programs:CommunityFridge", usd("60.00")),
+        credit("NetAssets:WithoutDonorRestrictions:Undesignated", usd("910.00")),
+        credit("NetAssets:WithDonorRestrictions:CommunityFridge", usd("40.00")),
+    ], day=datetime.date(2026, 3, 31))  # fmt: skip
+
+
+def close_worked_quarter(people, *, with_closing_entry: bool = False) -> None:
     """The worked 2026Q1, with the treasury's policy, closed through the ledger's service."""
     ensure_treasury_accounts()
     set_policy(
@@ -94,8 +108,24 @@ def closed_quarter(people):
         rollover_program="community-fridge",
     )
     post_worked_quarter()
+    if with_closing_entry:
+        post_closing_entry()
     close_period(period="2026Q1")
+
+
+@pytest.fixture
+def closed_quarter(people):
+    close_worked_quarter(people)
     return people
+
+
+@pytest.fixture
+def closed_quarter_factory(people):
+    def make(*, with_closing_entry: bool):
+        close_worked_quarter(people, with_closing_entry=with_closing_entry)
+        return publish(people)
+
+    return make
 
 
 def publish(people, period: str = "2026Q1", errata: str = ""):

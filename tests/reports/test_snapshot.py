@@ -95,3 +95,19 @@ def test_canonical_json_refuses_floats():
     assert canonical_bytes({"b": 1, "a": "x"}) == b'{"a":"x","b":1}'
     with pytest.raises(SnapshotFormatError, match="no floats"):
         canonical_bytes({"amount": 1.5})
+
+
+def test_a_closing_entry_changes_no_figure(people, closed_quarter_factory):
+    """The treasury's close moves income and expenses into net assets: the report must not care."""
+    report = closed_quarter_factory(with_closing_entry=True)
+    snapshot = json.loads(report.snapshot)
+    assert snapshot["at_a_glance"]["surplus"] == 97000
+    assert snapshot["at_a_glance"]["disbursed"] == 6000
+    assert snapshot["at_a_glance"]["given_since_opening"] == 6000
+    assert snapshot["venue_results"]["this_quarter"]["venue_revenue"] == 150000
+    assert snapshot["functional_expenses"]["total"] == 59000
+    assert [row["closing"] for row in snapshot["rollforward"]] == [8000, 5000]
+    balance = {row["line"]: row["amount"] for row in snapshot["balance"]}
+    assert balance["Without donor restrictions: undesignated"] == 82000
+    assert balance["With donor restrictions: Community fridge & pantry"] == 4000
+    assert balance["Total liabilities and net assets"] == 103000
