@@ -3,6 +3,8 @@
 A running session's charge is computed, never stored: its closed segments come from the
 database and its open segment is cut at rate changes up to now (pos.rentals.billing), so the
 board shows the same figure the stop will charge, and a restart changes nothing.
+A plan's cap per day is applied here, across the tab's earlier sessions on the resource type
+that business day (`charged_earlier_today`).
 """
 
 import datetime
@@ -83,12 +85,25 @@ def session_bill(session: RentalSession, *, now: datetime.datetime | None = None
     if session.plan_kind == RatePlan.Kind.PER_TIME:
         charge = billing.time_charge(segments, time_plan(session), adjustment_seconds=adjustment)
         total = charge.total
+        if plan.get("day_cap") is not None:
+            total = min(total, max(plan["day_cap"] - charged_earlier_today(session, now), 0))
     elif session.plan_kind == RatePlan.Kind.PER_GAME:
         total = billing.game_charge(session.games, plan["price_per_game"])
     else:
         total = billing.block_charge(session.blocks, plan["block_price"])
         left = session.blocks * plan["block_minutes"] * 60 - played - adjustment
     return SessionBill(session, total, segments, charge, played, adjustment, left, now)
+
+
+def charged_earlier_today(session: RentalSession, now: datetime.datetime) -> int:
+    """Cents the session's tab already paid for this resource type this business day (the
+    plan's cap per day applies to all of them together)."""
+    day = clock.business_date(now)
+    earlier = RentalSession.objects.filter(
+        tab_id=session.tab_id, resource__type_id=session.resource.type_id,
+        status=RentalSession.Status.STOPPED, stopped_at__lt=now,
+    ).exclude(id=session.id)  # fmt: skip
+    return sum(s.charge for s in earlier if clock.business_date(s.stopped_at) == day)
 
 
 def closing_moment(session: RentalSession) -> datetime.datetime:

@@ -337,3 +337,20 @@ def test_a_session_on_a_closed_tab_cannot_stop(floor, clock, new_tab):
              staff=floor.cashier, device=floor.tablet)  # fmt: skip
     with pytest.raises(TabNotOpenError):
         act(floor, sessions.stop_session, session)
+
+
+def test_the_cap_per_day_covers_all_of_a_tabs_sessions_on_a_resource_type(floor, clock, new_tab):
+    """Darts at $12/h, capped at $20.00 a day per tab: 12:00-13:00 costs $12.00; 14:00-15:00
+    only the $8.00 left; a third hour nothing. Another tab pays its own $12.00."""
+    capped = RatePlan.objects.create(name="Darts capped", rate_per_hour=usd("12.00"),
+                                     cap_per_day=usd("20.00"))  # fmt: skip
+    floor.darts.rate_plan = capped
+    floor.darts.save()
+    tab, other = new_tab("Sam"), new_tab("Kim")
+    charges = []
+    for hour, who in ((12, tab), (14, tab), (16, tab), (18, other)):
+        clock.at(hour, 0)
+        session = start(floor, who, floor.board1)
+        clock.at(hour + 1, 0)
+        charges.append(act(floor, sessions.stop_session, session).charge)
+    assert charges == [1200, 800, 0, 1200]

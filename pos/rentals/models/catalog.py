@@ -36,6 +36,10 @@ class RatePlan(models.Model):
     cap_per_session = MoneyField(
         max_digits=8, decimal_places=2, default_currency="USD", null=True, blank=True
     )
+    cap_per_day = MoneyField(
+        max_digits=8, decimal_places=2, default_currency="USD", null=True, blank=True,
+        help_text="At most this for a tab's sessions on one resource type in a business day.",
+    )  # fmt: skip
     per_player = models.BooleanField(default=False, help_text="The hourly rate is per player.")
     price_per_game = MoneyField(max_digits=8, decimal_places=2, default_currency="USD", default=0)
     block_minutes = models.PositiveSmallIntegerField(

@@ -114,6 +114,7 @@ def plan_snapshot(plan: RatePlan) -> dict:
         "grace_minutes": plan.grace_minutes,
         "minimum": to_cents(plan.minimum_charge),
         "cap": to_cents(plan.cap_per_session) if plan.cap_per_session is not None else None,
+        "day_cap": to_cents(plan.cap_per_day) if plan.cap_per_day is not None else None,
         "per_player": plan.per_player,
         "price_per_game": to_cents(plan.price_per_game),
         "block_minutes": plan.block_minutes,
