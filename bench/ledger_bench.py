@@ -17,7 +17,9 @@ cash or card, one to three income lines, sales tax, sometimes a tip, food cost o
 2. Plain-SQL rate: the very rows `post_entry` wrote, copied by the raw driver (sqlite3 or
    psycopg) into `bench_entry` / `bench_posting`, tables with the same columns and indexes but
    no triggers, again one transaction per entry: what the database itself costs. Target:
-   `post_entry` reaches at least 40% of that rate.
+   `post_entry` reaches at least 40% of that rate. The two take turns, a tenth of N at a
+   time (post a lap, then copy that lap's rows), so that both see the same load on a shared
+   machine and tables of the same size; each lap's two rates are printed too.
 3. bean-query: the N entries are exported as a beancount file and `bean-query` sums every
    account (run once: it is slow); `trial_balance()` on the same data is the median of several
    runs, and both totals are compared account by account. Target: ours at least 50x faster.
@@ -285,11 +287,13 @@ def post_sales(
     done: Callable[[PostingRun], bool],
     pause: tuple[int, Callable[[], None]] | None = None,
     lap: int = 0,
+    after_lap: Callable[[], None] | None = None,
 ) -> PostingRun:
     """Post sales through post_entry until done(run); the clock runs only inside post_entry.
 
     pause is (postings, callback): the callback runs, off the clock, once the ledger holds that
-    many postings from this run. With lap, the time of every lap entries is kept too.
+    many postings from this run. With lap, the time of every lap entries is kept too, and
+    after_lap runs, off the clock, after each.
     """
     from ledger.money import from_cents
     from ledger.services import Line, post_entry
@@ -306,6 +310,8 @@ def post_sales(
         run.postings += len(legs)
         if lap and run.entries % lap == 0:
             run.laps.append(run.seconds - sum(run.laps))
+            if after_lap:
+                after_lap()
         if pause and run.postings >= pause[0]:
             pause[1]()
             pause = None
@@ -313,12 +319,23 @@ def post_sales(
 
 
 def measure_posting(rng: random.Random, entries: int, raw: "RawDb") -> dict:
-    print(f"1. post_entry: {entries:,} sales in 2026Q1, one transaction each", flush=True)
+    print(
+        f"1-2. post_entry: {entries:,} sales in 2026Q1, one transaction each; in turns with\n"
+        "     plain SQL: the same rows, raw driver, no triggers, one transaction each",
+        flush=True,
+    )
     small: dict = {}
 
     def time_small_ledger() -> None:
         small["tb_small_postings"] = posting_count()
         small["tb_small_s"] = time_trial_balance()
+
+    raw.create_plain_tables()
+    plain_laps: list[tuple[int, float]] = []  # (entries, seconds) of each plain-SQL lap
+
+    def copy_new_rows() -> None:
+        journal = raw.read_journal(after_seq=sum(copied for copied, _ in plain_laps))
+        plain_laps.append((len(journal), raw.copy_plain(journal)))
 
     lap = max(entries // 10, 1)
     run = post_sales(
@@ -327,28 +344,31 @@ def measure_posting(rng: random.Random, entries: int, raw: "RawDb") -> dict:
         lambda run: run.entries >= entries,
         (SMALL_LEDGER_POSTINGS, time_small_ledger),
         lap=lap,
+        after_lap=copy_new_rows,
     )
+    if sum(copied for copied, _ in plain_laps) < run.entries:
+        copy_new_rows()
+    raw.drop_plain_tables()
     if not small:
         time_small_ledger()
+    plain_entries = sum(copied for copied, _ in plain_laps)
+    plain_seconds = sum(seconds for _, seconds in plain_laps)
+    plain_rate = plain_entries / plain_seconds
     figure("entries / postings", f"{run.entries:,} / {run.postings:,}")
     figure("post_entry rate", f"{run.rate:,.0f} entries/s ({run.seconds:.1f} s)")
+    figure("plain SQL rate", f"{plain_rate:,.0f} entries/s ({plain_seconds:.1f} s)")
+    figure("post_entry / plain SQL", f"{run.rate / plain_rate:.2f} (target >= 0.40)")
     figure(
-        f"post_entry rate by {lap:,} entries (entries/s)",
-        " ".join(f"{lap / seconds:,.0f}" for seconds in run.laps),
+        f"by lap of {lap:,} entries: post_entry/s plain/s ratio",
+        "  ".join(
+            f"{lap / post_s:,.0f} {copied / plain_s:,.0f} {(lap / post_s) / (copied / plain_s):.2f}"
+            for post_s, (copied, plain_s) in zip(run.laps, plain_laps, strict=False)
+        ),
     )
     figure(
         f"trial_balance() with {small['tb_small_postings']:,} postings (median)",
         ms(small["tb_small_s"]),
     )
-
-    print("2. plain SQL: the same rows, raw driver, no triggers, one transaction each", flush=True)
-    journal = raw.read_journal()
-    raw.create_plain_tables()
-    seconds = raw.copy_plain(journal)
-    plain_rate = len(journal) / seconds
-    figure("plain SQL rate", f"{plain_rate:,.0f} entries/s ({seconds:.1f} s)")
-    figure("post_entry / plain SQL", f"{run.rate / plain_rate:.2f} (target >= 0.40)")
-    raw.drop_plain_tables()
     return {"postings": run.postings, "post_rate": run.rate, "plain_rate": plain_rate, **small}
 
 
@@ -569,14 +589,27 @@ class RawDb:
         """On PostgreSQL, send statements without waiting for each reply (errors still raise)."""
         return self.connection.pipeline() if self.vendor == "postgresql" else nullcontext()
 
-    def read_journal(self) -> list[tuple[tuple, list[tuple]]]:
-        """Return every entry row with its posting rows, as the driver reads them."""
+    def read_journal(self, after_seq: int) -> list[tuple[tuple, list[tuple]]]:
+        """Return the entry rows after seq with their posting rows, as the driver reads them."""
         cursor = self.connection.cursor()
-        cursor.execute(f"SELECT {', '.join(POSTING_COLUMNS)} FROM ledger_posting ORDER BY id")
+        cursor.execute(
+            self.sql(
+                f"SELECT {', '.join('p.' + column for column in POSTING_COLUMNS)} "
+                "FROM ledger_posting p JOIN ledger_journalentry e ON e.id = p.entry_id "
+                "WHERE e.seq > %s ORDER BY p.id"
+            ),
+            (after_seq,),
+        )
         postings = defaultdict(list)
         for row in cursor.fetchall():
             postings[row[0]].append(row)
-        cursor.execute(f"SELECT {', '.join(ENTRY_COLUMNS)} FROM ledger_journalentry ORDER BY seq")
+        cursor.execute(
+            self.sql(
+                f"SELECT {', '.join(ENTRY_COLUMNS)} FROM ledger_journalentry "
+                "WHERE seq > %s ORDER BY seq"
+            ),
+            (after_seq,),
+        )
         return [(row, postings[row[0]]) for row in cursor.fetchall()]
 
     def create_plain_tables(self) -> None:
