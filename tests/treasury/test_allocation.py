@@ -1,7 +1,7 @@
 """Largest-remainder splits: worked examples and properties."""
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from treasury.allocation import largest_remainder
@@ -28,11 +28,16 @@ def test_weights_must_not_all_be_zero():
         largest_remainder(100, [0, 0])
 
 
+# A shared 2-core machine can stall a draw for seconds: timing is not what is tested here.
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     total=st.integers(min_value=-(10**12), max_value=10**12),
-    weights=st.lists(st.integers(min_value=0, max_value=10**6), min_size=1, max_size=8).filter(
-        lambda w: sum(w) > 0
-    ),
+    # At least one positive weight, anywhere in the list, without filtering draws away.
+    weights=st.tuples(
+        st.lists(st.integers(min_value=0, max_value=10**6), max_size=4),
+        st.integers(min_value=1, max_value=10**6),
+        st.lists(st.integers(min_value=0, max_value=10**6), max_size=4),
+    ).map(lambda parts: [*parts[0], parts[1], *parts[2]]),
 )
 def test_parts_always_add_up_to_the_whole_and_stay_within_a_cent_of_exact(total, weights):
     parts = largest_remainder(total, weights)

@@ -19,7 +19,7 @@ from treasury.selectors.earmarks import QuarterFigures, quarter_figures
 from treasury.selectors.funds import Fund, funds
 from treasury.selectors.ledger_facts import activity_by_account, net_activity
 
-BAR_WIDTH = 320  # px of the longest bar
+BAR_WIDTH = 200  # px of the longest bar (the labels take 150 px before it)
 
 
 @dataclass(frozen=True)
