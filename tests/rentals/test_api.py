@@ -124,6 +124,10 @@ def test_deposits_and_a_booking_through_the_api(floor, clock, tablet):
     booking = {"booking_id": booking_id, "name": "Birthday", "starts_at": local(18).isoformat(),
                "ends_at": local(20).isoformat(), "resource_ids": [floor.table2.id]}  # fmt: skip
     assert tablet.post("rentals/bookings", booking).status_code == 201
+    listed = tablet.get("rentals/bookings").json()
+    assert [(b["name"], b["resources"], b["status"]) for b in listed] == [
+        ("Birthday", ["Shuffleboard 2"], "booked")
+    ]
     clash = tablet.post("rentals/bookings", {**booking, "booking_id": new_id(),
                                              "starts_at": local(19).isoformat(),
                                              "ends_at": local(21).isoformat()})  # fmt: skip

@@ -5,7 +5,6 @@ before storing the Idempotency-Key's answer (atomic = False, as card payments do
 services are idempotent by the deposit's UUID either way.
 """
 
-from django.db.models import Q
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -166,9 +165,9 @@ class RentalBookingsApi(PosActionApi):
         responses={200: RentalBookingSerializer(many=True), **errors()},
     )
     def get(self, request: Request) -> Response:
-        upcoming = Booking.objects.filter(
-            Q(ends_at__gt=clock.now()) | Q(status=Booking.Status.ARRIVED)
-        ).exclude(status=Booking.Status.CANCELLED)
+        upcoming = Booking.objects.filter(ends_at__gt=clock.now()).exclude(
+            status=Booking.Status.CANCELLED
+        )
         return Response(RentalBookingSerializer(upcoming[:LIST_LIMIT], many=True).data)
 
     @extend_schema(
