@@ -15,13 +15,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ledger.money import from_cents
-from treasury.models import Disbursement
+from ledger.money import from_cents, to_cents
+from treasury.models import Disbursement, TreasuryPolicy
 from treasury.public import quarter_earmark
 from treasury.roles import BOARD, TREASURER, role_of
 from treasury.selectors.funds import funds
 from treasury.services import disbursements as flow
 from treasury.services.close import STEP_TITLES, run_close, start_close
+from treasury.services.policy import set_policy
 
 NOT_TREASURY = "The treasury API is for the treasurer and the board"
 
@@ -147,3 +148,36 @@ class CloseApi(TreasuryApi):
     @extend_schema(request=None, responses=dict)
     def post(self, request: Request, period: str) -> Response:
         return self._answer(run_close(period=period, user=request.user))
+
+
+class PolicyApi(TreasuryApi):
+    """A new version of the policy (the treasurer or the board); a retry returns the same."""
+
+    class InputSerializer(serializers.Serializer):
+        effective_from = serializers.DateField()
+        floor_percent = serializers.DecimalField(max_digits=5, decimal_places=2)
+        share_percent = serializers.DecimalField(max_digits=5, decimal_places=2)
+        weights = serializers.DictField(child=serializers.IntegerField(min_value=0))
+        dual_approval = MoneyField(max_digits=14, decimal_places=2, default_currency="USD")
+        pay_it_forward_mode = serializers.ChoiceField(
+            choices=TreasuryPolicy.PayItForwardMode.choices
+        )
+        meal_credit = MoneyField(max_digits=8, decimal_places=2, default_currency="USD")
+        rollover_days = serializers.IntegerField(min_value=1, max_value=3650)
+        rollover_program = serializers.SlugField()
+        note = serializers.CharField(allow_blank=True, default="")
+
+    @extend_schema(request=InputSerializer, responses=dict)
+    def post(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        policy = set_policy(
+            user=request.user,
+            dual_approval_cents=to_cents(values.pop("dual_approval")),
+            meal_credit_cents=to_cents(values.pop("meal_credit")),
+            **values,
+        )
+        return Response({"version": policy.version,
+                         "effective_from": policy.effective_from.isoformat()},
+                        status=status.HTTP_201_CREATED)  # fmt: skip

@@ -21,4 +21,5 @@ urlpatterns = [
     path("api/v1/treasury/disbursements/<uuid:pk>/<str:action>",
          apis.DisbursementActionApi.as_view(), name="api-disbursement-action"),
     path("api/v1/treasury/close/<str:period>", apis.CloseApi.as_view(), name="api-close"),
+    path("api/v1/treasury/policy", apis.PolicyApi.as_view(), name="api-policy"),
 ]  # fmt: skip

@@ -86,3 +86,23 @@ def test_the_api_answers_a_broken_rule_in_the_error_shape(client, funded):
     assert (bad.status_code, bad.json()["code"]) == (400, "invalid_input")
     earmark = client.get("/api/v1/treasury/earmarks/2026Q1").json()
     assert (earmark["designation"], earmark["by_program"][0]["amount"]) == ("1000.00", "600.00")
+
+
+def test_a_new_policy_version_through_the_api_by_the_board_only(client, people, policy):
+    body = {"effective_from": "2026-04-01", "floor_percent": "6", "share_percent": "35",
+            "weights": {"community-fridge": 50, "skill-share": 50}, "dual_approval": "400.00",
+            "pay_it_forward_mode": "restricted", "meal_credit": "12.00", "rollover_days": 45,
+            "rollover_program": "community-fridge", "note": "Spring review"}  # fmt: skip
+    client.force_login(people["coordinator"])
+    refused = client.post("/api/v1/treasury/policy", body, content_type="application/json")
+    assert refused.status_code == 403
+    client.force_login(people["board2"])
+    first = client.post("/api/v1/treasury/policy", body, content_type="application/json")
+    again = client.post("/api/v1/treasury/policy", body, content_type="application/json")
+    assert first.json() == again.json() == {"version": 2, "effective_from": "2026-04-01"}
+    other = client.post("/api/v1/treasury/policy", {**body, "floor_percent": "7"},
+                        content_type="application/json")  # fmt: skip
+    assert (other.status_code, other.json()["code"]) == (400, "invalid_input")
+    versions = client.get("/treasurer/policy/").content.decode()
+    assert "Version 2, in force from April 1, 2026" in versions
+    assert "Version 1, in force from" in versions

@@ -47,6 +47,18 @@ def set_policy(
         raise InvalidInputError(INTO_CLOSED.format(day=effective_from, period=closed.first()))
     taken = TreasuryPolicy.objects.filter(effective_from=effective_from).first()
     if taken is not None:
+        if _same(
+            taken,
+            floor_percent,
+            share_percent,
+            weights,
+            dual_approval_cents,
+            pay_it_forward_mode,
+            meal_credit_cents,
+            rollover_days,
+            rollover_program,
+        ):
+            return taken  # a retry of the same change
         raise InvalidInputError(DATE_TAKEN.format(version=taken.version, day=effective_from))
     programs = {p.slug: p for p in Program.objects.all()}
     for slug in [*weights, rollover_program]:
@@ -76,3 +88,12 @@ def set_policy(
         for slug, weight in sorted(weights.items())
     )
     return policy
+
+
+def _same(policy: TreasuryPolicy, floor, share, weights, dual, mode, meal, days, program) -> bool:
+    stored = {w.program.slug: w.weight for w in policy.weights.select_related("program")}
+    return (
+        policy.floor_percent, policy.share_percent, policy.dual_approval_cents,
+        policy.pay_it_forward_mode, policy.meal_credit_cents, policy.rollover_days,
+        policy.rollover_program.slug, stored,
+    ) == (Decimal(floor), Decimal(share), dual, mode, meal, days, program, weights)  # fmt: skip
