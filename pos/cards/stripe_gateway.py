@@ -38,6 +38,7 @@ from pos.gateway import (
 )
 
 CAPTURE_REFUSED = "Stripe refused the capture: {message}"
+READER_REFUSED = "The card reader refused the payment: {message}"
 NEEDS_READER = "A card payment with Stripe needs a Terminal reader; none was given"
 UNAVAILABLE = "Stripe could not be reached or refused the request: {message}"
 
@@ -140,14 +141,7 @@ class StripeGateway:
                 params, {"idempotency_key": f"pi-create:{attempt_id}"}
             )
             if reader:
-                config = {"tipping": {"amount_eligible": amount}} if tipping else {}
-                self.client.v1.terminal.readers.process_payment_intent(
-                    reader,
-                    {"payment_intent": intent.id, "process_config": {
-                        "skip_tipping": not tipping, **config}},
-                    {"idempotency_key": f"process:{attempt_id}"},
-                )  # fmt: skip
-                return GatewayResult("processing", intent.id)
+                return self._process(attempt_id, intent.id, reader, amount, tipping)
             if intent.status == "requires_confirmation":
                 intent = self.client.v1.payment_intents.confirm(
                     intent.id, {}, {"idempotency_key": f"confirm:{attempt_id}"}
@@ -158,6 +152,24 @@ class StripeGateway:
         except stripe.StripeError as error:
             raise GatewayUnavailableError(UNAVAILABLE.format(message=error)) from error
         return self._result(intent)
+
+    def _process(self, attempt_id, intent_id, reader, amount, tipping) -> GatewayResult:
+        """Hand the PaymentIntent to the reader; a reader that is offline or busy refuses it."""
+        config = {"tipping": {"amount_eligible": amount}} if tipping else {}
+        try:
+            self.client.v1.terminal.readers.process_payment_intent(
+                reader,
+                {"payment_intent": intent_id,
+                 "process_config": {"skip_tipping": not tipping, **config}},
+                {"idempotency_key": f"process:{attempt_id}"},
+            )  # fmt: skip
+        except stripe.InvalidRequestError as error:
+            # Cancelled so that no later tap can take money for a payment reported failed.
+            self.client.v1.payment_intents.cancel(
+                intent_id, {}, {"idempotency_key": f"cancel:{attempt_id}"}
+            )
+            return GatewayResult("declined", intent_id, READER_REFUSED.format(message=error))
+        return GatewayResult("processing", intent_id)
 
     @staticmethod
     def _result(intent) -> GatewayResult:

@@ -45,7 +45,10 @@ ANSWERS = {
     ("POST", "/v1/terminal/readers/tmr_1/cancel_action"): {**READER_BUSY, "action": None},
     ("GET", "/v1/terminal/readers/tmr_1"): READER_FAILED,
     ("GET", "/v1/payment_intents/pi_1"): INTENT_PAID,
+    ("POST", "/v1/payment_intents/pi_1/cancel"): {**INTENT, "status": "canceled"},
 }
+OFFLINE = {"error": {"type": "invalid_request_error", "code": "terminal_reader_offline",
+                     "message": "Reader tmr_2 is offline."}}  # fmt: skip
 
 
 @pytest.fixture
@@ -59,8 +62,9 @@ def stub():
             length = int(self.headers.get("Content-Length") or 0)
             form = parse_qs(self.rfile.read(length).decode()) if length else parse_qs(url.query)
             seen.append((method, url.path, form, self.headers.get("Idempotency-Key")))
-            body = json.dumps(ANSWERS[(method, url.path)]).encode()
-            self.send_response(200)
+            offline = url.path == "/v1/terminal/readers/tmr_2/process_payment_intent"
+            body = json.dumps(OFFLINE if offline else ANSWERS[(method, url.path)]).encode()
+            self.send_response(400 if offline else 200)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
@@ -131,3 +135,13 @@ def test_the_reader_and_the_intent_are_read_back_into_plain_states(stub):
     assert str(state.attempt_id) == "7a4ed1a6-0bd4-4d2e-9d33-3d3f8f7c9c11"
     assert (state.charge, state.balance_transaction) == ("ch_1", "txn_1")
     assert state.capture_before.isoformat() == "2026-11-29T00:00:00+00:00"
+
+
+def test_an_offline_reader_declines_with_its_reason_and_the_intent_is_cancelled(stub):
+    base, seen = stub
+    gateway = StripeGateway(api_key="sk_test_stub", api_base=base)
+    attempt = uuid.uuid4()
+    result = gateway.charge(attempt_id=attempt, amount=2086, currency="usd", reader="tmr_2")
+    assert result.status == "declined"
+    assert result.message == "The card reader refused the payment: Reader tmr_2 is offline."
+    assert (seen[-1][1], seen[-1][3]) == ("/v1/payment_intents/pi_1/cancel", f"cancel:{attempt}")
