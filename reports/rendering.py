@@ -33,6 +33,17 @@ def report_context(*, snapshot_text: str, seal: dict, version_links=(), for_pdf=
     funds = tables["rollforward"]
     language = translation.get_language() or "en"
     summary = snapshot["summary"].get(language[:2]) or snapshot["summary"]["en"]
+    descriptions = (
+        _(
+            "Bars from left to right: the venue's revenue, its costs, the surplus left, the "
+            "part earmarked for the programs, the part disbursed and the part held for later. "
+            "The table below gives each figure."
+        ),
+        _(
+            "For each program, the fund's balance at the start of the quarter beside its "
+            "balance at the end. The table below gives each figure."
+        ),
+    )
     return {
         "snapshot": snapshot,
         "tables": tables,
@@ -42,26 +53,13 @@ def report_context(*, snapshot_text: str, seal: dict, version_links=(), for_pdf=
         "version_links": version_links,
         "charts": [
             {
-                "svg": charts.waterfall(
-                    flow,
-                    _(
-                        "Bars from left to right: the venue's revenue, its costs, the surplus "
-                        "left, the part earmarked for the programs, the part disbursed and "
-                        "the part held for later. The table below gives each figure."
-                    ),
-                    money,
-                ),
+                "svg": charts.waterfall(flow, descriptions[0], money),
+                "description": descriptions[0],
                 "table": flow,
             },
             {
-                "svg": charts.program_funds(
-                    funds,
-                    _(
-                        "For each program, the fund's balance at the start of the quarter "
-                        "beside its balance at the end. The table below gives each figure."
-                    ),
-                    money,
-                ),
+                "svg": charts.program_funds(funds, descriptions[1], money),
+                "description": descriptions[1],
                 "table": funds,
             },
         ],

@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from django.db import IntegrityError, InternalError, connection, transaction
+from django.db import IntegrityError, InternalError, ProgrammingError, connection, transaction
 
 from reports import selectors, services
 from reports.models import GENESIS_SEAL, Report
@@ -11,7 +11,8 @@ from reports.snapshot.seal import compute_seal, sha256_hex
 from tests.reports.conftest import publish
 
 pytestmark = pytest.mark.django_db
-DATABASE_REFUSED = (IntegrityError, InternalError)
+# SQLite aborts with IntegrityError; a PL/pgSQL RAISE EXCEPTION arrives as ProgrammingError.
+DATABASE_REFUSED = (IntegrityError, InternalError, ProgrammingError)
 
 
 def test_publishing_seals_the_snapshot_with_the_ledger_head_and_previous_seal(published):
