@@ -76,3 +76,22 @@ def test_verify_report_passes_on_the_download_and_fails_on_a_changed_number(
     seals = tmp_path / "seals.json"
     seals.write_bytes(client.get("/transparency/seals.json").content)
     call_command("verify_report", str(path), seals=str(seals))
+
+
+def test_the_workflow_screen_drafts_approves_and_publishes(client, closed_quarter):
+    people = closed_quarter
+    client.force_login(people["treasurer"])
+    assert "2026Q1" in client.get("/reports/transparency/").content.decode()
+    client.post("/reports/transparency/", {"period": "2026Q1", "action": "draft",
+                                           "summary_en": "A good quarter."})  # fmt: skip
+    assert "A good quarter." in client.get("/reports/transparency/2026Q1/preview/").content.decode()
+    refused = client.post("/reports/transparency/", {"period": "2026Q1", "action": "publish"},
+                          follow=True)  # fmt: skip
+    assert "must be approved by a board member" in refused.content.decode()
+    client.force_login(people["board"])
+    client.post("/reports/transparency/", {"period": "2026Q1", "action": "approve"})
+    client.force_login(people["treasurer"])
+    published = client.post("/reports/transparency/", {"period": "2026Q1", "action": "publish"},
+                            follow=True)  # fmt: skip
+    assert "Published with seal" in published.content.decode()
+    assert client.get("/transparency/2026q1/").status_code == 200
