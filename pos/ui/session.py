@@ -32,6 +32,7 @@ DEVICE_KEY = "ui.device"
 STAFF_KEY = "ui.staff"
 SEEN_KEY = "ui.seen"
 LOCK_AFTER = datetime.timedelta(minutes=5)
+SEEN_EVERY = datetime.timedelta(seconds=20)
 
 
 def sign_in_device(request: HttpRequest, device: Device) -> None:
@@ -105,7 +106,11 @@ def staff_required(view: Callable) -> Callable:
         if request.staff is None:
             here = request.htmx.current_url_abs_path if request.htmx else request.get_full_path()
             return _go(request, f"{reverse('ui:pin')}?{urlencode({'next': here or ''})}")
-        request.session[SEEN_KEY] = timezone.now().timestamp()
+        now = timezone.now().timestamp()
+        # Activity moves the lock timer; written at most every SEEN_EVERY, not on every tap
+        # (each write is a session UPDATE in its own transaction).
+        if now - request.session.get(SEEN_KEY, 0) >= SEEN_EVERY.total_seconds():
+            request.session[SEEN_KEY] = now
         return view(request, *args, **kwargs)
 
     return wrapper

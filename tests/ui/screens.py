@@ -60,6 +60,12 @@ def tap_item(page, name: str, category: str | None = None) -> None:
     page.locator(".tile", has_text=name).first.click()
 
 
+def confirm(page) -> None:
+    """Answer the confirmation that money-moving actions ask for."""
+    dialog = page.get_by_role("dialog", name="Please confirm")
+    dialog.get_by_role("button", name="Confirm").click()
+
+
 def wait_until_sent(page) -> None:
     """Wait until the offline queue is empty (every queued line answered by the server)."""
     page.wait_for_function("window.Tillshare && window.Tillshare.queue().length === 0")

@@ -12,7 +12,7 @@ from pos.cards.models import Reader
 from pos.models import Payment, Refund, Tab
 from pos.ui.receipts import AID_LINE
 from tests.cards.conftest import WEBHOOK_SECRET, deliver_all
-from tests.ui.screens import closed_check, screenshot, sign_in, tap_item, wait_until_sent
+from tests.ui.screens import closed_check, confirm, screenshot, sign_in, tap_item, wait_until_sent
 from tests.ui.screens import open_tab as open_tab_on
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -36,6 +36,7 @@ def test_split_evenly_pay_one_part_cash_and_one_by_card_then_the_receipt(venue, 
     page.get_by_role("button", name="Guest 1: $9.47").click()
     expect(page.get_by_label(re.compile("Amount to apply"))).to_have_value("9.47")
     page.get_by_role("button", name="$20.00").click()
+    confirm(page)
     expect(page.get_by_role("status").filter(has_text="Change due")).to_contain_text(
         "Change due: $10.53"
     )
@@ -43,6 +44,7 @@ def test_split_evenly_pay_one_part_cash_and_one_by_card_then_the_receipt(venue, 
     expect(page.locator("#due")).to_have_text("$9.47")
     page.get_by_label("Tip").fill("2.00")
     page.get_by_role("button", name="Pay by card").click()
+    confirm(page)
     page.wait_for_url(f"**/tablet/tabs/{tab_id}/receipt?paid=*")
     receipt = page.locator(".receipt")
     expect(receipt).to_contain_text(AID_LINE)
@@ -74,6 +76,7 @@ def test_a_declined_card_leaves_the_check_open_and_says_so(venue, new_page):
     page.get_by_label(re.compile("Amount to apply")).fill("4.87")
     page.get_by_label("Tip").fill("8.26")
     page.get_by_role("button", name="Pay by card").click()
+    confirm(page)
     expect(page.get_by_role("alert")).to_contain_text("Card declined")
     assert Tab.objects.get(id=tab_id).status == "open"
     assert list(Payment.objects.filter(tab_id=tab_id).values_list("status", flat=True)) == [
@@ -91,6 +94,7 @@ def test_a_refund_needs_a_manager_pin_a_cashier_alone_is_refused(venue, new_page
     page.get_by_label(re.compile(r"^Fries")).first.fill("1")
     page.get_by_label("Quality").check()
     page.get_by_role("button", name="Refund").click()
+    confirm(page)
     expect(page.get_by_role("alert")).to_contain_text("A manager must approve")
     assert not Refund.objects.exists()
 
@@ -99,6 +103,7 @@ def test_a_refund_needs_a_manager_pin_a_cashier_alone_is_refused(venue, new_page
     page.get_by_label("Quality").check()
     page.get_by_label("Manager PIN").fill("1111")
     page.get_by_role("button", name="Refund").click()
+    confirm(page)
     expect(page.get_by_role("alert")).to_contain_text("That PIN is not right")
     assert not Refund.objects.exists()
 
@@ -107,6 +112,7 @@ def test_a_refund_needs_a_manager_pin_a_cashier_alone_is_refused(venue, new_page
     page.get_by_label("Manager", exact=True).select_option(label="Morgan")
     page.get_by_label("Manager PIN").fill("2222")
     page.get_by_role("button", name="Refund").click()
+    confirm(page)
     # One fries: 4.50 and its share of the food tax, 0.99 x 4.50 / 12.00 = 0.37125 -> 0.37.
     expect(page.get_by_role("status").filter(has_text="Refunded")).to_contain_text("$4.87")
     refund = Refund.objects.get()
@@ -136,6 +142,7 @@ def test_a_card_on_the_reader_shows_waiting_then_the_receipt_or_a_cancel(
     wait_until_sent(page)
     page.goto(f"/tablet/tabs/{tab_id}/pay")
     page.get_by_role("button", name="Pay by card").click()
+    confirm(page)
     waiting = page.get_by_role("status").filter(has_text="Waiting for the card reader")
     expect(waiting).to_contain_text("$4.87")
     payment = Payment.objects.get(tab_id=tab_id)
@@ -150,7 +157,9 @@ def test_a_card_on_the_reader_shows_waiting_then_the_receipt_or_a_cancel(
     wait_until_sent(page)
     page.goto(f"/tablet/tabs/{tab_id}/pay")
     page.get_by_role("button", name="Pay by card").click()
+    confirm(page)
     page.get_by_role("button", name="Cancel card payment").click()
+    confirm(page)
     expect(page.get_by_role("status").filter(has_text="Cancelled at the reader")).to_be_visible()
     deliver_all(client, bar_reader)
     expect(page.get_by_role("alert")).to_contain_text("The card payment was cancelled")

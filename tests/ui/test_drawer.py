@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from pos.models import DrawerSession, Tab
-from tests.ui.screens import each, open_tab, screenshot, sign_in, tap_item, wait_until_sent
+from tests.ui.screens import confirm, each, open_tab, screenshot, sign_in, tap_item, wait_until_sent
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,6 +33,7 @@ def test_drawer_close_with_a_count_and_the_z_report_matches_the_sales(venue, new
     wait_until_sent(page)
     page.get_by_role("link", name="Pay $18.94").click()
     page.get_by_role("button", name="Exact cash").click()
+    confirm(page)
     page.wait_for_url("**/receipt?paid=*")
     # Check 2: fries, 4.50 + 0.37 tax = 4.87, by card.
     open_tab(page, "Yas")
@@ -40,6 +41,7 @@ def test_drawer_close_with_a_count_and_the_z_report_matches_the_sales(venue, new
     wait_until_sent(page)
     page.get_by_role("link", name="Pay $4.87").click()
     page.get_by_role("button", name="Pay by card").click()
+    confirm(page)
     page.wait_for_url("**/receipt?paid=*")
 
     # The blind count: 100.00 float + 18.94 cash = 118.94.
@@ -48,6 +50,7 @@ def test_drawer_close_with_a_count_and_the_z_report_matches_the_sales(venue, new
               "1¢": "4"}  # fmt: skip
     count(page, {each(label): number for label, number in pieces.items()})
     page.get_by_role("button", name="Close drawer").click()
+    confirm(page)
     page.wait_for_url("**/report")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Z report (final)")
     figures = {

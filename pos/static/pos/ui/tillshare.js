@@ -130,7 +130,7 @@
       name.textContent = "1 × " + entry.label;
       var state = document.createElement("span");
       state.className = "badge badge-warn";
-      state.textContent = online ? "⏳ Sending" : "⏳ Not sent yet";
+      state.textContent = online ? "◷ Sending" : "◷ Not sent yet";
       li.appendChild(name);
       li.appendChild(state);
       list.appendChild(li);
@@ -327,6 +327,34 @@
     var form = event.detail.elt;
     if (!event.detail.successful || !form || form.tagName !== "FORM") return;
     form.querySelectorAll("input[data-client-uuid]").forEach(function (input) { input.value = uuid4(); });
+  });
+
+  /* ---- confirmation of money-moving actions ---- */
+  function askFirst(message, then) {
+    var dialog = document.getElementById("confirm-dialog");
+    dialog.querySelector("#confirm-text").textContent = message;
+    dialog.returnValue = "";
+    dialog.onclose = function () { if (dialog.returnValue === "yes") then(); };
+    dialog.showModal();
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("button[data-confirm]");
+    if (!button || button.dataset.confirmed === "1") return;
+    event.preventDefault();
+    var amount = document.getElementById("pay-amount");
+    var message = button.dataset.confirm.replace("{amount}", amount ? "$" + amount.value : "");
+    askFirst(message, function () {
+      button.dataset.confirmed = "1";
+      button.click();
+      button.dataset.confirmed = "";
+    });
+  }, true);
+  document.addEventListener("htmx:confirm", function (event) {
+    if (!event.detail.question) return;
+    event.preventDefault();
+    var amount = document.getElementById("pay-amount");
+    var message = event.detail.question.replace("{amount}", amount ? "$" + amount.value : "");
+    askFirst(message, function () { event.detail.issueRequest(true); });
   });
 
   /* ---- print, card reader wait and cancel ---- */
