@@ -15,12 +15,14 @@ A tablet on flaky Wi-Fi retries, and a guest taps twice. Two layers make that ha
    fingerprint replays the stored answer, marked `Idempotent-Replayed: true`, without calling
    the service; with another fingerprint it answers 409 `idempotency_key_reused`.
 
-Transactions (`atomic=True`, the default): claiming the key (inserting its record), the service
-call and writing the answer into the record are ONE transaction. A concurrent request with the
-same key cannot insert its claim until the first commits (PostgreSQL waits on the unique index
-`pos_idempotency_key_once`; SQLite's BEGIN IMMEDIATE waits for the write lock); it then fails
-with IntegrityError, has done nothing, and replays the first answer. If the first rolls back,
-its claim goes with it and the second runs. Exactly one effect either way.
+Transactions (`atomic=True`, the default): the service call and inserting the key's record,
+with the answer, are ONE transaction, and the record is written once, after the call, so a
+request pays one INSERT for its key. A concurrent request with the same key cannot commit
+until the first does (SQLite's BEGIN IMMEDIATE waits for the write lock; on PostgreSQL its
+record INSERT waits on the unique index `pos_idempotency_key_once`); it then fails with
+IntegrityError, its whole transaction rolls back (whatever its service call did goes with it),
+and it replays the first answer. If the first rolls back, its record goes with it and the
+second commits. Exactly one effect either way.
 
 Services with durable transactions inside (a card payment never holds a lock while the gateway
 works, so `pay_card` commits before and after calling it) cannot run inside an outer
@@ -31,7 +33,7 @@ loses the insert and replays the winner's answer.
 What is kept: 2xx answers and the 4xx errors the action raised (a refused payment, a stale
 version, a closed tab). Not kept: requests refused before the action runs (invalid input,
 authentication, a wrong approval PIN), so the tablet may fix and resend them under the same
-key; and nothing unexpected (a 5xx rolls the whole transaction back, claim included).
+key; and nothing unexpected (a 5xx rolls the whole transaction back, record included).
 
 Races on client UUIDs: a service that looks its UUID up before taking its lock can, on
 PostgreSQL, lose an insert race to a twin request (IntegrityError). The request then runs once
@@ -117,29 +119,23 @@ class IdempotentRequest:
         if not atomic:
             response = answer(action, view)
             with transaction.atomic():
-                self._keep(self._claim(), response)
+                self._keep(response)
             return response
         with transaction.atomic():
-            record = self._claim()
             response = answer(action, view)
-            self._keep(record, response)
+            self._keep(response)
         return response
 
-    def _claim(self) -> IdempotencyRecord:
-        return IdempotencyRecord.objects.create(
+    def _keep(self, response: Response) -> None:
+        IdempotencyRecord.objects.create(
             key=self.key,
             principal=self.principal,
             endpoint=self.endpoint,
             fingerprint=self.fingerprint,
-            status_code=0,  # replaced by _keep before the transaction commits
-            body={},
+            status_code=response.status_code,
+            body=json.loads(json.dumps(response.data, cls=JSONEncoder)),
             created_at=timezone.now(),
         )
-
-    def _keep(self, record: IdempotencyRecord, response: Response) -> None:
-        record.status_code = response.status_code
-        record.body = json.loads(json.dumps(response.data, cls=JSONEncoder))
-        record.save(update_fields=["status_code", "body"])
 
 
 def run_unkeyed(action: Callable[[], Response]) -> Response:

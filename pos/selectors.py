@@ -1,5 +1,7 @@
 """Reads for the point of sale: a tab's figures, what is still due, and tender reconciliation."""
 
+from collections.abc import Iterable
+
 from django.db.models import Sum
 
 from ledger.models import EntryKind, JournalEntry, Posting, Side
@@ -21,32 +23,53 @@ def tender_account(tender: str, drawer_account: str | None) -> str:
     return drawer_account if tender == "cash" else CARD_CLEARING_ACCOUNT
 
 
+# What the figures read of a line and of an adjustment.
+LINE_FIGURES = ("id", "category_id", "tax_rate", "quantity", "unit_price", "unit_cost")
+ADJUSTMENT_FIGURES = ("kind", "line_id", "percent", "amount", "reason")
+
+
 def tab_figures(tab: Tab) -> CheckFigures:
-    """Return the tab's subtotal, discounts, comps, tax and per-line net (voided lines excluded)."""
-    lines = [
+    """Return the tab's subtotal, discounts, comps, tax and per-line net (voided lines excluded).
+
+    Reads only the columns the figures need (no model rows: this runs on every payment).
+    """
+    lines = tab.lines.filter(voided_at__isnull=True).values_list(*LINE_FIGURES, named=True)
+    adjustments = tab.adjustments.order_by("created_at", "id")
+    return figures_of(lines, adjustments.values_list(*ADJUSTMENT_FIGURES, named=True))
+
+
+def figures_of(lines: Iterable, adjustments: Iterable) -> CheckFigures:
+    """The figures of a tab's live lines and its adjustments, oldest first (created_at, id).
+
+    Rows or model instances with the LINE_FIGURES and ADJUSTMENT_FIGURES attributes, for a
+    caller that has read them already (pos.apis.outputs.describe_tab).
+    """
+    inputs = [
         LineInput(
             line_id=line.id,
             category_id=line.category_id,
             tax_rate=line.tax_rate,
-            gross=line.amount,
+            gross=line.quantity * line.unit_price,
             cost=line.quantity * line.unit_cost,
         )
-        for line in tab.lines.filter(voided_at__isnull=True)
+        for line in lines
     ]
-    live = {line.line_id for line in lines}
+    live = {line.line_id for line in inputs}
     # A discount or comp on a line that was voided since no longer applies to anything.
-    adjustments = [
-        AdjustmentInput(
-            kind=adjustment.kind,
-            line_id=adjustment.line_id,
-            percent=adjustment.percent,
-            amount=adjustment.amount,
-            reason=adjustment.reason,
-        )
-        for adjustment in tab.adjustments.order_by("created_at", "id")
-        if adjustment.line_id is None or adjustment.line_id in live
-    ]
-    return check_figures(lines, adjustments)
+    return check_figures(
+        inputs,
+        [
+            AdjustmentInput(
+                kind=adjustment.kind,
+                line_id=adjustment.line_id,
+                percent=adjustment.percent,
+                amount=adjustment.amount,
+                reason=adjustment.reason,
+            )
+            for adjustment in adjustments
+            if adjustment.line_id is None or adjustment.line_id in live
+        ],
+    )
 
 
 def amount_paid(tab: Tab, *, include_pending: bool = False) -> int:

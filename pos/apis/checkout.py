@@ -133,9 +133,18 @@ class PaymentApi(PosActionApi):
             payment = pay_card(
                 tab_id=tab_id, **data, staff=principal.staff, device=principal.device
             )
-        payment = Payment.objects.select_related("created_by").get(id=payment.id)
-        tab = Tab.objects.select_related("opened_by").get(id=tab_id)
-        body = {"payment": payment, "tab": tab_header(tab)}
+        standing = getattr(payment, "standing", None)
+        if standing is None:  # a payment replayed, or still on the card reader: read it all
+            payment = Payment.objects.select_related("created_by").get(id=payment.id)
+            tab = Tab.objects.select_related("opened_by").get(id=tab_id)
+            header = tab_header(tab)
+        else:  # the service left the check as it stands (see checkout.Standing)
+            tab = payment.tab
+            for row, field in ((payment, "created_by"), (tab, "opened_by")):
+                if getattr(row, f"{field}_id") == principal.staff.id:
+                    setattr(row, field, principal.staff)  # loaded by authentication already
+            header = tab_header(tab, standing.figures, paid=standing.paid)
+        body = {"payment": payment, "tab": header}
         return Response(self.OutputSerializer(body).data, status=201)
 
 

@@ -14,7 +14,7 @@ from pos.apis.fields import CentsField, CurrencyOutputField
 from pos.exceptions import NotFoundError
 from pos.models import Adjustment, Payment, Tab, TabLine, Ticket, TicketLine
 from pos.pricing import CheckFigures
-from pos.selectors import amount_paid, tab_figures
+from pos.selectors import amount_paid, figures_of, tab_figures
 from pos.services.tabs import TAB_NOT_FOUND
 
 LINE_RELATED = ("added_by", "voided_by", "void_approved_by")
@@ -168,10 +168,10 @@ def ticket_queryset():
     )
 
 
-def tab_header(tab: Tab, figures: CheckFigures | None = None) -> dict:
-    """The tab's header and figures, as TabHeaderSerializer reads them."""
+def tab_header(tab: Tab, figures: CheckFigures | None = None, *, paid: int | None = None) -> dict:
+    """The tab's header and figures, as TabHeaderSerializer reads them (read unless given)."""
     figures = tab_figures(tab) if figures is None else figures
-    paid = amount_paid(tab)
+    paid = amount_paid(tab) if paid is None else paid
     return {
         **{name: getattr(tab, name) for name in HEADER_FIELDS},
         "age_checked": tab.age_checked_at is not None,
@@ -192,19 +192,25 @@ def describe_tab(tab_id: int) -> dict:
     tab = Tab.objects.select_related("opened_by").filter(id=tab_id).first()
     if tab is None:
         raise NotFoundError(TAB_NOT_FOUND.format(tab=tab_id))
-    figures = tab_figures(tab)
-    per_line = {f.line_id: f for f in figures.lines}
+    # The figures come from the rows the answer shows: no second read of lines or payments.
     lines = list(tab.lines.select_related(*LINE_RELATED))
+    adjustments = list(
+        Adjustment.objects.filter(tab=tab)
+        .select_related("created_by", "approved_by")
+        .order_by("created_at", "id")
+    )
+    payments = list(Payment.objects.filter(tab=tab).select_related("created_by"))
+    figures = figures_of([line for line in lines if line.voided_at is None], adjustments)
+    per_line = {f.line_id: f for f in figures.lines}
     for line in lines:
         share = per_line.get(line.id)  # None once voided
         line.discount, line.comp, line.net = (
             (share.discount, share.comp, share.net) if share else (0, 0, 0)
         )
+    paid = sum(p.amount for p in payments if p.status == Payment.Status.CAPTURED)
     return {
-        **tab_header(tab, figures),
+        **tab_header(tab, figures, paid=paid),
         "lines": lines,
-        "adjustments": list(
-            Adjustment.objects.filter(tab=tab).select_related("created_by", "approved_by")
-        ),
-        "payments": list(Payment.objects.filter(tab=tab).select_related("created_by")),
+        "adjustments": adjustments,
+        "payments": payments,
     }

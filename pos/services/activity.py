@@ -1,7 +1,37 @@
-"""Record an action in the audit trail, inside the transaction of the action itself."""
+"""Record an action in the audit trail, inside the transaction of the action itself.
+
+`record` writes one action. A service that takes several actions in one step (a payment that
+closes its check) builds them with `entry` and writes them with `record_all`: one INSERT for
+the lot, in order.
+"""
 
 from pos import clock
 from pos.models import Activity, Device, StaffMember, Tab
+
+
+def entry(
+    *,
+    action: str,
+    staff: StaffMember | int,
+    device: Device | int | None,
+    tab: Tab | int | None = None,
+    approved_by: StaffMember | None = None,
+    **detail,
+) -> Activity:
+    """Return the (unsaved) record that `staff` did `action` on `device`, with its details.
+
+    Staff, device and tab are objects or their ids (a service that holds only the ids need not
+    load the rows). Detail values are stored as strings.
+    """
+    return Activity(
+        at=clock.now(),
+        action=action,
+        staff_id=getattr(staff, "pk", staff),
+        device_id=getattr(device, "pk", device),
+        approved_by=approved_by,
+        tab_id=getattr(tab, "pk", tab),
+        detail={key: str(value) for key, value in detail.items()},
+    )
 
 
 def record(
@@ -14,12 +44,13 @@ def record(
     **detail,
 ) -> Activity:
     """Write who did `action`, on which device, with its details (JSON-safe values)."""
-    return Activity.objects.create(
-        at=clock.now(),
-        action=action,
-        staff=staff,
-        device=device,
-        approved_by=approved_by,
-        tab=tab,
-        detail={key: str(value) for key, value in detail.items()},
+    activity = entry(
+        action=action, staff=staff, device=device, tab=tab, approved_by=approved_by, **detail
     )
+    activity.save(force_insert=True)
+    return activity
+
+
+def record_all(activities: list[Activity]) -> None:
+    """Write the records built by `entry`, in order, in one statement."""
+    Activity.objects.bulk_create(activities)

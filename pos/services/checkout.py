@@ -15,6 +15,7 @@ attempt and never charges twice.
 
 import uuid
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -35,10 +36,20 @@ from pos.exceptions import (
     PaymentError,
     TabNotOpenError,
 )
-from pos.models import Adjustment, Category, Device, DrawerSession, Payment, StaffMember, Tab
+from pos.models import (
+    Activity,
+    Adjustment,
+    Category,
+    Device,
+    DrawerSession,
+    Payment,
+    StaffMember,
+    Tab,
+)
 from pos.models.payments import Tender
 from pos.pricing import CheckFigures
 from pos.selectors import balance_due, tab_figures, tender_account
+from pos.services import activity
 from pos.services.activity import record
 from pos.services.meal_lines import giving_lines
 from pos.services.staff import require_manager
@@ -60,6 +71,19 @@ NOTHING_TO_CLOSE = "Check {tab} has no lines; void it instead"
 DISCOUNT_SHAPE = "Give a percent (0-100] or an amount, not both"
 # A card attempt's outcome as the gateway reports it -> the payment's status.
 CARD_OUTCOMES = {"captured": Payment.Status.CAPTURED, "cancelled": Payment.Status.CANCELLED}
+
+
+@dataclass(frozen=True)
+class Standing:
+    """How a check stands after a payment, as the service read it under the tab's lock.
+
+    `figures` and `paid` (cents its captured payments cover, tips excluded). A service that
+    read them sets them on the Payment it returns as `payment.standing`, and the payment's
+    `tab` is then the row as the payment left it, so the answer need not read either again.
+    """
+
+    figures: CheckFigures
+    paid: int
 
 
 def usd(cents: int) -> Money:
@@ -118,7 +142,9 @@ def pay_cash(
     existing = Payment.objects.filter(id=payment_id).first()
     if existing is not None:
         return _same_payment(existing, tab_id, Tender.CASH, amount_c, tip_c)
-    _check_not_over_due(tab, amount_c)
+    # One read of the check under the lock: what is due now, and then whether this closes it.
+    figures, payments = _figures_and_payments(tab, include_pending=True)
+    _check_not_over_due(tab, amount_c, due=figures.total - sum(p.amount for p in payments))
     payment = Payment.objects.create(
         id=payment_id,
         tab=tab,
@@ -133,8 +159,10 @@ def pay_cash(
         device=device,
         created_at=clock.now(),
     )
-    _record_payment(payment)
-    _close_if_paid(tab, staff, device)
+    captured = [p for p in payments if p.status == Payment.Status.CAPTURED] + [payment]
+    payment.standing = _settle(
+        tab, staff, device, figures, captured, trail=[_payment_entry(payment)]
+    )
     return payment
 
 
@@ -211,9 +239,12 @@ def finish_card_payment(
     if tip is not None and payment.status == Payment.Status.CAPTURED:
         payment.tip = tip
     payment.save(update_fields=["status", "gateway_reference", "tip"])
-    _record_payment(payment)
+    payment.tab = tab
+    trail = [_payment_entry(payment)]
     if payment.status == Payment.Status.CAPTURED and tab.status == Tab.Status.OPEN:
-        _close_if_paid(tab, staff, payment.device)
+        payment.standing = _close_if_paid(tab, staff, payment.device_id, trail=trail)
+    else:
+        activity.record_all(trail)
     return payment
 
 
@@ -348,8 +379,9 @@ def _check_amounts(amount_c: int, tip_c: int) -> None:
         raise InvalidInputError("A tip cannot be negative")
 
 
-def _check_not_over_due(tab: Tab, amount_c: int) -> None:
-    due = balance_due(tab, include_pending=True)
+def _check_not_over_due(tab: Tab, amount_c: int, *, due: int | None = None) -> None:
+    """Refuse amount_c beyond what is due (pending card payments reserve theirs)."""
+    due = balance_due(tab, include_pending=True) if due is None else due
     if amount_c > due:
         raise PaymentError(
             MORE_THAN_DUE.format(
@@ -359,33 +391,64 @@ def _check_not_over_due(tab: Tab, amount_c: int) -> None:
         )
 
 
-def _record_payment(payment: Payment) -> None:
-    record(
-        action=f"payment.{payment.tender}.{payment.status}", staff=payment.created_by,
-        device=payment.device, tab=payment.tab, payment=payment.id, amount=payment.amount,
+def _payment_entry(payment: Payment) -> Activity:
+    """The audit record of a payment (by ids: the rows need not be loaded)."""
+    return activity.entry(
+        action=f"payment.{payment.tender}.{payment.status}", staff=payment.created_by_id,
+        device=payment.device_id, tab=payment.tab_id, payment=payment.id, amount=payment.amount,
         tip=payment.tip,
     )  # fmt: skip
 
 
-def _close_if_paid(tab: Tab, staff: StaffMember, device: Device | None) -> None:
-    figures, payments = _figures_and_payments(tab)
-    if figures.total == sum(payment.amount for payment in payments):
-        _close(tab, staff, device, figures, payments)
+def _close_if_paid(
+    tab: Tab, staff: StaffMember, device: Device | int | None, *, trail: list[Activity]
+) -> Standing:
+    """Close the check if its captured payments cover it; write `trail` (audit records) with it."""
+    return _settle(tab, staff, device, *_figures_and_payments(tab), trail=trail)
 
 
-def _figures_and_payments(tab: Tab) -> tuple[CheckFigures, list[Payment]]:
-    payments = tab.payments.filter(status=Payment.Status.CAPTURED)
-    return tab_figures(tab), list(payments.select_related("drawer_session__drawer"))
+def _settle(
+    tab: Tab,
+    staff: StaffMember,
+    device: Device | int | None,
+    figures: CheckFigures,
+    payments: list[Payment],
+    *,
+    trail: list[Activity],
+) -> Standing:
+    """Close the check if `payments` (all its captured ones) cover `figures`; write `trail`."""
+    paid = sum(payment.amount for payment in payments)
+    if figures.total == paid:
+        _close(tab, staff, device, figures, payments, trail=trail)
+    else:
+        activity.record_all(trail)
+    return Standing(figures=figures, paid=paid)
+
+
+def _figures_and_payments(
+    tab: Tab, *, include_pending: bool = False
+) -> tuple[CheckFigures, list[Payment]]:
+    """The tab's figures and its captured (and, if asked, pending) payments with their drawers."""
+    statuses = [Payment.Status.CAPTURED]
+    if include_pending:
+        statuses.append(Payment.Status.PENDING)
+    payments = tab.payments.filter(status__in=statuses).select_related("drawer_session__drawer")
+    return tab_figures(tab), list(payments)
 
 
 def _close(
     tab: Tab,
     staff: StaffMember,
-    device: Device | None,
+    device: Device | int | None,
     figures: CheckFigures,
     payments: list[Payment],
+    *,
+    trail: list[Activity] = (),
 ) -> Tab:
-    """Post the check's sale and mark it closed (its payments cover it: the caller checked)."""
+    """Post the check's sale and mark it closed (its payments cover it: the caller checked).
+
+    The audit records in `trail` (the payment that closes it) are written with its own.
+    """
     if not figures.lines:
         raise PaymentError(NOTHING_TO_CLOSE.format(tab=tab.id))
     now = clock.now()
@@ -412,7 +475,10 @@ def _close(
     tab.closings += 1
     tab.version += 1
     tab.save(update_fields=[*CLOSE_FIELDS])
-    record(action="tab.close", staff=staff, device=device, tab=tab, entry=entry.id)
+    activity.record_all(
+        [*trail, activity.entry(action="tab.close", staff=staff, device=device, tab=tab,
+                                entry=entry.id)]
+    )  # fmt: skip
     return tab
 
 
