@@ -59,6 +59,11 @@ class Cast:
     devices: list[Device]
     items: dict[str, list[Item]]
 
+    @property
+    def drawer_ids(self) -> list[int]:
+        """The drawers the tablets work, each once (two tablets may share one drawer)."""
+        return list(dict.fromkeys(device.drawer_id for device in self.devices))
+
 
 def simulate(*, days: int, start: datetime.date, seed: int) -> dict[str, int]:
     """Simulate `days` business days from `start`. Return counts of what happened."""
@@ -77,15 +82,16 @@ def simulate(*, days: int, start: datetime.date, seed: int) -> dict[str, int]:
 
 def _simulate_day(rng: random.Random, cast: Cast, day: datetime.date) -> dict[str, int]:
     counts = {"checks": 0, "refunds": 0, "declines": 0}
-    session_ids = {device.id: _uuid(rng) for device in cast.devices}
+    # One session per drawer (a drawer has one open session at a time, however many tablets).
+    session_ids = {drawer_id: _uuid(rng) for drawer_id in cast.drawer_ids}
     if DrawerSession.objects.filter(id__in=session_ids.values()).exists():
         return counts  # this day was simulated already
     sessions = {}
     with clock.running_at(_at(day, 10, 45)):
-        for device in cast.devices:
-            sessions[device.id] = drawers.open_drawer(
-                session_id=session_ids[device.id], drawer_id=device.drawer_id,
-                count=FLOAT_COUNT, staff=cast.cashiers[0],
+        for drawer_id, session_id in session_ids.items():
+            sessions[drawer_id] = drawers.open_drawer(
+                session_id=session_id, drawer_id=drawer_id, count=FLOAT_COUNT,
+                staff=cast.cashiers[0],
             )  # fmt: skip
     games.host_a_party(rng, day=day, staff=cast.cashiers[0], manager=cast.manager,
                        device=cast.devices[0])  # fmt: skip
@@ -101,8 +107,8 @@ def _simulate_day(rng: random.Random, cast: Cast, day: datetime.date) -> dict[st
             counts["refunds"] += _refund_something(rng, cast, rng.choice(closed), moment)
     closing = _at(day, 23, 59) + datetime.timedelta(hours=2)
     with clock.running_at(closing):
-        for device in cast.devices:
-            _close_drawer(rng, cast, sessions[device.id])
+        for session in sessions.values():
+            _close_drawer(rng, cast, session)
     return counts
 
 

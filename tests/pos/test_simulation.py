@@ -9,8 +9,9 @@ from django.core.management import CommandError, call_command
 from ledger.models import JournalEntry
 from ledger.selectors import account_balance
 from ledger.verification import verify_ledger
-from pos.models import DrawerSession, Tab
+from pos.models import Drawer, DrawerSession, Payment, Tab
 from pos.selectors import closed_check_tenders, ledger_sale_tenders
+from pos.services.devices import register_device
 
 pytestmark = pytest.mark.django_db
 
@@ -50,3 +51,20 @@ def test_simulating_before_the_ledger_opens_is_refused_clearly():
     run("demo")
     with pytest.raises(CommandError, match="accounts open on 2026-01-01"):
         run("simulate", "--days", "3", "--start", "2025-12-30")
+
+
+def test_two_tablets_on_one_drawer_share_its_session():
+    run("demo")
+    bar_drawer = Drawer.objects.get(account="Assets:Cash:Drawer1")
+    register_device(name="Second bar tablet", station="bar", drawer=bar_drawer)
+
+    run("simulate", "--days", "1", "--seed", "3", "--start", FRIDAY.isoformat())
+
+    sessions = DrawerSession.objects.filter(opened_at__date=FRIDAY)
+    assert sorted(sessions.values_list("drawer__account", "status")) == [
+        ("Assets:Cash:Drawer1", "closed"),
+        ("Assets:Cash:Drawer2", "closed"),
+    ]
+    assert Payment.objects.filter(device__name="Second bar tablet", tender="cash").exists()
+    assert not Tab.objects.filter(status=Tab.Status.OPEN).exists()
+    assert verify_ledger().ok
