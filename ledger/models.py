@@ -18,11 +18,12 @@ Design overview
   balance is one snapshot plus the postings after it: its cost follows the number of accounts,
   not the length of history.
 - `ChainHead`: the single row that holds the chain's last seq and hash. Posters lock it, which
-  serializes the assignment of seq and hash so that concurrent posters never fork the chain.
+  serializes the assignment of seq and hash so that concurrent posters never fork the chain;
+  a trigger moves it whenever an entry is posted.
 
 The rules that raw SQL could break live in the database: CHECK constraints here, and triggers
 for SQLite and PostgreSQL in `ledger/triggers.py` (installed by migrations). The services in
-`ledger/services.py` check the same rules first and raise typed errors.
+`ledger/services/` check the same rules first and raise typed errors.
 """
 
 import re
