@@ -31,7 +31,7 @@ from pos.ui import selectors
 from pos.ui.approval import ApprovalForm, approver, managers
 from pos.ui.receipts import receipt_context
 from pos.ui.session import staff_required
-from pos.ui.views.order import _first_error, screen_context
+from pos.ui.views.common import first_error, screen_context
 
 CURRENCY = "USD"
 MAX_PARTS = 12
@@ -175,7 +175,7 @@ def pay_cash_view(request: HttpRequest, tab_id: int) -> HttpResponse:
         else:
             return redirect(_after_payment(request, tab_id, payment))
     else:
-        error = _first_error(form)
+        error = first_error(form)
     context = _pay_context(request, tab_id, error=error)
     return render(request, "pos/ui/pay.html", context, status=400)
 
@@ -203,7 +203,7 @@ def pay_card_view(request: HttpRequest, tab_id: int) -> HttpResponse:
                 return _go(request, f"{url}?waiting={payment.id}")
             return _go(request, _after_payment(request, tab_id, payment))
     else:
-        error = _first_error(form)
+        error = first_error(form)
     context = _pay_context(request, tab_id, error=error, declined=declined)
     return render(request, "pos/ui/pay.html", context, status=200 if request.htmx else 400)
 
@@ -270,7 +270,7 @@ def refund(request: HttpRequest, tab_id: int) -> HttpResponse:
                 url = reverse("ui:refund", kwargs={"tab_id": tab_id})
                 return redirect(f"{url}?refunded={done_refund.total}")
         elif not error:
-            error = _first_error(form)
+            error = first_error(form)
     raw = request.GET.get("refunded", "")
     if raw.isdigit():
         notice = int(raw)

@@ -21,7 +21,7 @@ from pos.reports import drawer_report
 from pos.services.drawers import DENOMINATIONS, close_drawer, open_drawer, record_cash_movement
 from pos.ui.approval import ApprovalForm, approver, managers
 from pos.ui.session import staff_required
-from pos.ui.views.order import _first_error, screen_context
+from pos.ui.views.common import first_error, screen_context
 
 NO_DRAWER = "This tablet has no cash drawer."
 NOT_A_COUNT = "Counts are whole numbers of notes or coins (0 to 9999)."
@@ -104,7 +104,7 @@ class MovementForm(ApprovalForm):
 def movement(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
     form = MovementForm(request.POST)
     if not form.is_valid():
-        return drawer_screen.__wrapped__(request, error=_first_error(form), status=400)
+        return drawer_screen.__wrapped__(request, error=first_error(form), status=400)
     data = form.cleaned_data
     try:
         record_cash_movement(
@@ -122,7 +122,7 @@ def movement(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
 def close_view(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
     form = ApprovalForm(request.POST)
     if not form.is_valid():
-        return drawer_screen.__wrapped__(request, error=_first_error(form), status=400)
+        return drawer_screen.__wrapped__(request, error=first_error(form), status=400)
     try:
         close_drawer(
             session_id=session_id, count=_count(request), staff=request.staff,

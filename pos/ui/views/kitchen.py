@@ -13,7 +13,8 @@ from pos.exceptions import NotFoundError
 from pos.models import Station, Ticket
 from pos.services.tabs import bump_ticket
 from pos.ui import selectors
-from pos.ui.session import LOCK_AFTER, device_required
+from pos.ui.session import device_required
+from pos.ui.views.common import screen_context
 
 STATIONS = {Station.BAR.value, Station.GRILL.value}
 
@@ -24,14 +25,13 @@ def _context(request: HttpRequest) -> dict:
     last_done = Ticket.objects.filter(done_at__isnull=False)
     if station:
         last_done = last_done.filter(station=station)
-    return {
-        "nav": "kitchen",
-        "station": station,
-        "stations": selectors.kitchen_tickets(station or None),
-        "last_done": last_done.order_by("-done_at", "-id").first(),
-        "lock_after_seconds": int(LOCK_AFTER.total_seconds()),
-        "out_of_stock_ids": selectors.out_of_stock_ids(),
-    }
+    return screen_context(
+        request,
+        "kitchen",
+        station=station,
+        stations=selectors.kitchen_tickets(station or None),
+        last_done=last_done.order_by("-done_at", "-id").first(),
+    )
 
 
 @device_required

@@ -27,28 +27,12 @@ from pos.services.tabs import (
 )
 from pos.ui import selectors
 from pos.ui.approval import ApprovalForm, approver, managers
-from pos.ui.session import LOCK_AFTER, device_required, staff_required
+from pos.ui.session import device_required, staff_required
+from pos.ui.views.common import first_error, screen_context
 
 REMOVED = "Removed before sending"
 VOID_REASONS = ["Guest changed mind", "Wrong item", "Made wrong", "Too long a wait", "Spilled"]
 NOTHING_CHOSEN = "Choose at least one line."
-
-
-def screen_context(request: HttpRequest, nav: str = "", **extra) -> dict:
-    """What every staff screen's layout needs: the auto-lock delay and the 86'd items."""
-    return {
-        "nav": nav,
-        "lock_after_seconds": int(LOCK_AFTER.total_seconds()),
-        "out_of_stock_ids": selectors.out_of_stock_ids(),
-        **extra,
-    }
-
-
-def _first_error(form: forms.Form) -> str:
-    for field, messages in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        return f"{label or field.replace('_', ' ').capitalize()}: {messages[0]}"
-    return ""
 
 
 @device_required
@@ -90,7 +74,7 @@ def tab_list(request: HttpRequest) -> HttpResponse:
             else:
                 return redirect("ui:order", tab_id=tab.id)
         else:
-            error = _first_error(form)
+            error = first_error(form)
     context = screen_context(
         request, "tabs", tabs=selectors.open_tabs(), error=error, client_id=uuid.uuid4()
     )
@@ -173,7 +157,7 @@ def add_line_view(request: HttpRequest, tab_id: int) -> HttpResponse:
         except PosError as failure:
             error = failure.message
     else:
-        error = _first_error(form)
+        error = first_error(form)
     return render(request, "pos/ui/_ticket.html", _order_context(request, tab_id, error=error))
 
 
@@ -269,7 +253,7 @@ def void(request: HttpRequest, line_id: uuid.UUID) -> HttpResponse:
             else:
                 return redirect("ui:order", tab_id=line.tab_id)
         else:
-            error = _first_error(form)
+            error = first_error(form)
     context = screen_context(
         request, "tabs", line=line, form=form, error=error, reasons=VOID_REASONS,
         managers=managers(),
@@ -305,7 +289,7 @@ def split(request: HttpRequest, tab_id: int) -> HttpResponse:
             else:
                 return redirect("ui:order", tab_id=target)
         else:
-            error = _first_error(form)
+            error = first_error(form)
     others = [t for t in selectors.open_tabs() if t["id"] != tab_id]
     context.update(error=error, others=others, client_id=uuid.uuid4())
     return render(request, "pos/ui/split.html", context, status=400 if error else 200)
