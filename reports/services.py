@@ -117,6 +117,7 @@ def publish_report(*, period: str, published_by) -> Report:
         if superseded is None
         else {"version": superseded.version, "seal": superseded.seal},
         previous_seal=previous_seal,
+        approved_on=timezone.localdate(report.approved_at),
     )
     data = canonical_bytes(snapshot)
     inputs = snapshot["seal_inputs"]

@@ -142,6 +142,7 @@ def build_snapshot(
     errata: str,
     supersedes: dict | None,
     previous_seal: str,
+    approved_on: datetime.date | None = None,
 ) -> dict:
     """Return the snapshot of a closed quarter. Raise SnapshotError."""
     quarter = quarter_named(period)
@@ -235,5 +236,11 @@ def build_snapshot(
             "program_ratio_percent": percent(functional.program_total, functional.total),
         },
         "balance": position_rows,
-        "governance": public["governance"],
+        "governance": {
+            **public["governance"],
+            # The board's approval of this very report (roles only, never names).
+            "report_approval": None
+            if approved_on is None
+            else {"role": "board", "on": approved_on.isoformat()},
+        },
     }

@@ -4,6 +4,7 @@ import json
 
 import pytest
 from django.db import IntegrityError, InternalError, ProgrammingError, connection, transaction
+from django.utils import timezone
 
 from reports import selectors, services
 from reports.models import GENESIS_SEAL, Report
@@ -26,6 +27,9 @@ def test_publishing_seals_the_snapshot_with_the_ledger_head_and_previous_seal(pu
         previous_seal=GENESIS_SEAL,
     )
     assert selectors.seals()[0]["seal"] == published.seal
+    approval = json.loads(published.snapshot)["governance"]["report_approval"]
+    on = timezone.localdate(published.approved_at).isoformat()
+    assert approval == {"role": "board", "on": on}
 
 
 def test_only_a_board_member_who_did_not_draft_may_approve(closed_quarter):
