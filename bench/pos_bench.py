@@ -1,8 +1,8 @@
 """Point-of-sale benchmark: checkout through the real API, on SQLite and PostgreSQL; prints figures.
 
     .venv/bin/python bench/pos_bench.py [--checks 5000] [--clients 8] [--history-days 365]
-                                        [--history-minutes 20] [--latency-checks 200]
-                                        [--backend sqlite|postgres|both]
+                                        [--history bulk|simulate] [--history-minutes 20]
+                                        [--latency-checks 200] [--backend sqlite|postgres|both]
 
 It asserts nothing: it prints figures and a summary against the targets of the issue.
 
@@ -36,11 +36,17 @@ What the child measures, in this order:
    client thread's CPU time is shown too, as a cross-check that other work on the machine
    barely disturbs (on SQLite it includes the database's work; on PostgreSQL it does not).
    A few more checks then run untimed, counting the SQL statements of each kind of request.
-2. History: `manage.py simulate` (the same services) for N days ending yesterday. N is
-   --history-days, capped by the chart's opening date (no account is open before it) and by
-   --history-minutes: a probe of the last few days measures seconds per simulated day and N is
-   the largest that fits the budget. N is printed; the history's checks, entries and postings
-   are counted.
+2. History: --history-days days ending yesterday (365: the issue's `simulate --days 365`).
+   The ledger's accounts open on ledger.chart.CHART_OPENED_ON; when that is less than N days
+   ago the child's clock (time-machine, ticking) is moved forward before anything runs, so
+   that the history fits, and the move is printed.
+   --history bulk (the default): bench/pos_history.py writes each day's checks in bulk and
+   closes every one through the close service, which posts its real ledger entry; the drawers
+   open and close through their services (see that module for what it makes and what not).
+   --history simulate: `manage.py simulate` (the services, line by line: seconds per day),
+   capped by --history-minutes: a probe of the last few days measures seconds per simulated
+   day and N is the largest that fits the budget. N and the method are printed; the
+   history's checks, entries and postings are counted.
 3. Latency again, as in 1: add-line and close p50 after / before (target <= 1.5 each), and
    close p50 / ping p50 in the same phase (target <= 3; shown for both phases).
 4. Throughput on that database: --clients threads, each a tablet, close --checks checks
@@ -116,6 +122,7 @@ def run_child_process(backend: str, args: argparse.Namespace) -> dict | None:
     child_args = [
         "--checks", str(args.checks), "--clients", str(args.clients),
         "--history-days", str(args.history_days), "--history-minutes", str(args.history_minutes),
+        "--history", args.history,
         "--latency-checks", str(args.latency_checks),
     ]  # fmt: skip
     command = [sys.executable, str(Path(__file__).resolve()), "--backend", f"{backend}-child"]
@@ -165,7 +172,10 @@ def print_summary(results: list[dict]) -> None:
         days = f"{h['days']} days" + (
             f" (not {h['days_wanted']}: {h['why_fewer']})" if h["days"] < h["days_wanted"] else ""
         )
-        print(f"{name} history: {days}, {h['checks']:,} checks, {h['postings']:,} postings")
+        print(
+            f"{name} history ({h['method']}): {days}, {h['checks']:,} checks, "
+            f"{h['postings']:,} postings"
+        )
         before, after = r["empty"], r["with_history"]
         for kind, label in (("add line", "add a line"), ("close", "close a check")):
             ratio = after[kind] / before[kind]
@@ -202,6 +212,7 @@ def ms(seconds: float) -> str:
 def run_child(args: argparse.Namespace) -> int:
     backend = args.backend.removesuffix("-child")
     setup_django(backend)
+    print(f"clock: {set_clock_for_history(args.history_days)}", flush=True)
 
     from django.core.management import call_command
     from django.db import connection
@@ -219,7 +230,10 @@ def run_child(args: argparse.Namespace) -> int:
 
     print(f"1. latency on the empty database: {args.latency_checks} checks, one tablet", flush=True)
     result["empty"] = measure_latency(tablets, menu, args.latency_checks, rng)
-    result["history"] = build_history(args.history_days, args.history_minutes)
+    if args.history == "bulk":
+        result["history"] = build_bulk_history(args.history_days)
+    else:
+        result["history"] = build_history(args.history_days, args.history_minutes)
     print(f"3. latency with {result['history']['days']} days of history", flush=True)
     result["with_history"] = measure_latency(tablets, menu, args.latency_checks, rng)
     print_history_ratios(result["empty"], result["with_history"])
@@ -539,7 +553,55 @@ def print_history_ratios(before: dict, after: dict) -> None:
         )
 
 
-# --- 2: history by `manage.py simulate` --------------------------------------------------------
+# --- 2: history, in bulk (bench/pos_history.py) or by `manage.py simulate` ----------------------
+
+
+def set_clock_for_history(days: int) -> str:
+    """Move this process's clock forward if `days` of history would start before the chart opens.
+
+    Every date the run uses (the history's days, today's business date, token expiry) follows;
+    the timers (perf_counter, thread_time) do not.
+    """
+    import time_machine
+    from django.utils import timezone
+
+    from ledger.chart import CHART_OPENED_ON
+
+    today = timezone.localdate()
+    needed = CHART_OPENED_ON + datetime.timedelta(days=days)
+    if needed <= today:
+        return f"real time ({today})"
+    shift = needed - today
+    time_machine.travel(timezone.now() + shift, tick=True).start()
+    return (
+        f"moved forward {shift.days} days to {timezone.localdate()}, so that {days} days of "
+        f"history start on or after the chart's opening, {CHART_OPENED_ON}"
+    )
+
+
+def build_bulk_history(days: int) -> dict:
+    """Write `days` days ending yesterday with bench/pos_history.py; return figures."""
+    import pos_history
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    first = today - days * one_day()
+    print(f"2. history: {days} days in bulk, {first} to {today - one_day()}", flush=True)
+    made = pos_history.build(start=first, days=days, seed=SEED)
+    figure(
+        "bulk history (bench/pos_history.py)",
+        f"{made['checks']:,} checks, {made['lines']:,} lines in {made['seconds']:.0f} s",
+    )
+    figure("HISTORY DAYS MEASURED", f"{days} (bulk)")
+    return {
+        "days": days,
+        "days_wanted": days,
+        "why_fewer": "",
+        "method": "bulk",
+        "first_day": first.isoformat(),
+        "build_s": made["seconds"],
+        **history_counts(),
+    }
 
 
 def build_history(days_wanted: int, minutes: float) -> dict:
@@ -575,6 +637,7 @@ def build_history(days_wanted: int, minutes: float) -> dict:
         "days": days,
         "days_wanted": days_wanted,
         "why_fewer": why_fewer,
+        "method": "simulate",
         "first_day": (today - days * one_day()).isoformat(),
         "simulate_s": probe_s + rest_s,
         **history_counts(),
@@ -746,7 +809,13 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--checks", type=int, default=5_000, help="checks in the throughput run")
     parser.add_argument("--clients", type=int, default=8, help="concurrent tablets (threads)")
-    parser.add_argument("--history-days", type=int, default=365, help="days to simulate")
+    parser.add_argument("--history-days", type=int, default=365, help="days of history")
+    parser.add_argument(
+        "--history",
+        choices=["bulk", "simulate"],
+        default="bulk",
+        help="how the history is made: bench/pos_history.py (minutes) or manage.py simulate",
+    )
     parser.add_argument(
         "--history-minutes",
         type=float,
