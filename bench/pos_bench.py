@@ -40,9 +40,10 @@ What the child measures, in this order:
    The ledger's accounts open on ledger.chart.CHART_OPENED_ON; when that is less than N days
    ago the child's clock (time-machine, ticking) is moved forward before anything runs, so
    that the history fits, and the move is printed.
-   --history bulk (the default): bench/pos_history.py writes each day's checks in bulk and
-   closes every one through the close service, which posts its real ledger entry; the drawers
-   open and close through their services (see that module for what it makes and what not).
+   --history bulk (the default): bench/pos_history.py bulk-inserts each day's checks, closed,
+   and posts every sale through post_entry with the close service's entry id and lines; the
+   drawers open and close through their services (see that module for what it makes, what
+   not, and why).
    --history simulate: `manage.py simulate` (the services, line by line: seconds per day),
    capped by --history-minutes: a probe of the last few days measures seconds per simulated
    day and N is the largest that fits the budget. N and the method are printed; the
