@@ -25,7 +25,7 @@ from pos.rentals.models import RentalSession
 from pos.rentals.selectors import availability_board
 from pos.rentals.services import sessions
 from pos.ui.session import staff_required
-from pos.ui.views.order import screen_context
+from pos.ui.views.common import screen_context
 
 STATUS_ICONS = {
     "free": "✓",
