@@ -1,14 +1,24 @@
 """The treasury's API under /api/v1/treasury/ (session sign-in; treasurer and board).
 
-Writes are idempotent by client UUIDs in the body: `id` for a new disbursement (the same id
-with the same content answers the same; with other content 409), `action_id` for an action
-on one (a retry answers the disbursement as it is, without acting twice). The close is
-idempotent by nature: running it again continues where it stopped. Errors have the
-project's shape {code, message, details} (config/api.py).
+Writes are idempotent twice over: by client UUIDs in the body (`id` of a new disbursement,
+`action_id` of an action on one; the same UUID with other content answers 409), and by the
+`Idempotency-Key` header: the first 2xx answer to a key is kept per user with a SHA-256 of the
+method, path and body; the same key and body replays it (header Idempotent-Replayed: true), the
+same key with another body answers 409 idempotency_key_reused. Refusals are not kept, so a
+request that was refused may be fixed and sent again under the same key. The close is
+idempotent by nature: running it again continues where it stopped. Errors have the project's
+shape {code, message, details} (config/api.py).
 """
 
+import hashlib
+import json
+
+from django.db import transaction
+from django.utils import timezone
 from djmoney.contrib.django_rest_framework import MoneyField
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
@@ -16,22 +26,80 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ledger.money import from_cents, to_cents
-from treasury.models import Disbursement, TreasuryPolicy
+from ledger.periods import quarter_named
+from treasury.exceptions import IdempotencyConflictError
+from treasury.models import Disbursement, IdempotencyRecord, TreasuryPolicy
 from treasury.public import quarter_earmark
 from treasury.roles import BOARD, TREASURER, role_of
+from treasury.selectors.closing import close_checklist
 from treasury.selectors.funds import funds
 from treasury.services import disbursements as flow
-from treasury.services.close import STEP_TITLES, run_close, start_close
+from treasury.services.close import run_close
 from treasury.services.policy import set_policy
 
 NOT_TREASURY = "The treasury API is for the treasurer and the board"
+KEY_HEADER = "Idempotency-Key"
+KEY_REUSED = "Idempotency-Key {key} was used for another request"
+IDEMPOTENCY_KEY = OpenApiParameter(
+    KEY_HEADER, OpenApiTypes.STR, OpenApiParameter.HEADER,
+    description="A unique key per intended action: a retry with the same key and body gets the "
+    "first answer back; the same key with another body answers 409 idempotency_key_reused.",
+)  # fmt: skip
+
+
+class TreasuryErrorSerializer(serializers.Serializer):
+    """The error shape of config/api.py (the same as the point of sale's)."""
+
+    code = serializers.CharField()
+    message = serializers.CharField()
+    details = serializers.DictField()
+
+
+def errors(*statuses: int) -> dict:
+    """The documented error answers (401 and 403 always apply)."""
+    return dict.fromkeys(sorted({401, 403, *statuses}), TreasuryErrorSerializer)
+
+
+class TreasuryAutoSchema(AutoSchema):
+    """Names a view's nested serializers after it: PolicyApi.InputSerializer -> PolicyInput."""
+
+    def get_serializer_name(self, serializer, direction) -> str:
+        view_name, _, name = type(serializer).__qualname__.rpartition(".")
+        if view_name.endswith("Api"):
+            return "Treasury" + view_name.removesuffix("Api") + name.removesuffix("Serializer")
+        return super().get_serializer_name(serializer, direction)
 
 
 class TreasuryApi(APIView):
+    schema = TreasuryAutoSchema()
+
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         if role_of(request.user) not in (TREASURER, BOARD):
             raise PermissionDenied(NOT_TREASURY)
+
+    def keyed(self, request: Request, action) -> Response:
+        """Run action() once per Idempotency-Key (when one is sent); replay its answer."""
+        key = request.headers.get(KEY_HEADER, "").strip()
+        if not key:
+            return action()
+        body = json.dumps(request.data, sort_keys=True, default=str)
+        fingerprint = hashlib.sha256(f"{request.method} {request.path} {body}".encode())
+        fingerprint = fingerprint.hexdigest()
+        with transaction.atomic():
+            stored = IdempotencyRecord.objects.filter(user=request.user, key=key[:255]).first()
+            if stored is not None:
+                if stored.fingerprint != fingerprint:
+                    raise IdempotencyConflictError(KEY_REUSED.format(key=key), key=key)
+                return Response(stored.body, status=stored.status,
+                                headers={"Idempotent-Replayed": "true"})  # fmt: skip
+            response = action()
+            if 200 <= response.status_code < 300:
+                IdempotencyRecord.objects.create(
+                    user=request.user, key=key[:255], fingerprint=fingerprint,
+                    status=response.status_code, body=response.data, created_at=timezone.now(),
+                )  # fmt: skip
+            return response
 
 
 class DisbursementOutput(serializers.Serializer):
@@ -51,7 +119,7 @@ class DisbursementOutput(serializers.Serializer):
 
 
 class EarmarkApi(TreasuryApi):
-    @extend_schema(responses=dict)
+    @extend_schema(operation_id="treasury_earmark", responses={200: dict, **errors(404)})
     def get(self, request: Request, period: str) -> Response:
         try:
             earmark = quarter_earmark(period=period)
@@ -70,7 +138,7 @@ class EarmarkApi(TreasuryApi):
 
 
 class FundsApi(TreasuryApi):
-    @extend_schema(responses=dict)
+    @extend_schema(operation_id="treasury_funds", responses={200: dict, **errors()})
     def get(self, request: Request) -> Response:
         return Response([
             {"program": f.program.slug, "designated": str(from_cents(f.designated, "USD").amount),
@@ -92,15 +160,22 @@ class DisbursementCreateApi(TreasuryApi):
         private_note = serializers.CharField(allow_blank=True, default="")
         amount = MoneyField(max_digits=14, decimal_places=2, default_currency="USD")
 
-    @extend_schema(request=InputSerializer, responses=DisbursementOutput)
+    @extend_schema(operation_id="treasury_disbursement_request", request=InputSerializer,
+                   parameters=[IDEMPOTENCY_KEY],
+                   responses={201: DisbursementOutput, **errors(400, 409)})  # fmt: skip
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        item = flow.request_disbursement(
-            disbursement_id=values.pop("id"), user=request.user, **values
-        )
-        return Response(DisbursementOutput(item).data, status=status.HTTP_201_CREATED)
+
+        def action() -> Response:
+            item = flow.request_disbursement(
+                disbursement_id=values["id"], user=request.user,
+                **{name: value for name, value in values.items() if name != "id"},
+            )  # fmt: skip
+            return Response(DisbursementOutput(item).data, status=status.HTTP_201_CREATED)
+
+        return self.keyed(request, action)
 
 
 class DisbursementActionApi(TreasuryApi):
@@ -108,8 +183,13 @@ class DisbursementActionApi(TreasuryApi):
         action_id = serializers.UUIDField()
         note = serializers.CharField(allow_blank=True, default="", max_length=255)
 
-    @extend_schema(request=InputSerializer, responses=DisbursementOutput)
+    @extend_schema(operation_id="treasury_disbursement_action", request=InputSerializer,
+                   parameters=[IDEMPOTENCY_KEY],
+                   responses={200: DisbursementOutput, **errors(400, 404, 409)})  # fmt: skip
     def post(self, request: Request, pk, action: str) -> Response:
+        return self.keyed(request, lambda: self._act(request, pk, action))
+
+    def _act(self, request: Request, pk, action: str) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         if not Disbursement.objects.filter(id=pk).exists():
@@ -135,19 +215,35 @@ class DisbursementActionApi(TreasuryApi):
 
 class CloseApi(TreasuryApi):
     def _answer(self, run) -> Response:
-        steps = [{"name": s.name, "title": STEP_TITLES[s.name], "status": s.status,
-                  "detail": s.detail, "attempts": s.attempts,
-                  "done_at": s.done_at.isoformat() if s.done_at else None}
-                 for s in run.steps.order_by("position")]  # fmt: skip
-        return Response({"period": run.period, "status": run.status, "steps": steps})
+        _, steps = close_checklist(period=run.period)
+        return Response({
+            "period": run.period, "status": run.status,
+            "steps": [{"name": step.name, "title": title, "status": step.status,
+                       "detail": step.detail, "attempts": step.attempts,
+                       "done_at": step.done_at.isoformat() if step.done_at else None}
+                      for title, step in steps],
+        })  # fmt: skip
 
-    @extend_schema(responses=dict)
+    @extend_schema(operation_id="treasury_close_checklist", responses={200: dict, **errors()})
     def get(self, request: Request, period: str) -> Response:
-        return self._answer(start_close(period=period, user=request.user))
+        try:
+            quarter_named(period)
+        except ValueError as error:
+            raise NotFound(str(error)) from error
+        run, steps = close_checklist(period=period)
+        return Response({
+            "period": period, "status": run.status if run else "not started",
+            "steps": [{"name": step.name, "title": title, "status": step.status,
+                       "detail": step.detail, "attempts": step.attempts,
+                       "done_at": step.done_at.isoformat() if step.done_at else None}
+                      for title, step in steps],
+        })  # fmt: skip
 
-    @extend_schema(request=None, responses=dict)
+    @extend_schema(operation_id="treasury_close_run", request=None, parameters=[IDEMPOTENCY_KEY],
+                   responses={200: dict, **errors(409)})  # fmt: skip
     def post(self, request: Request, period: str) -> Response:
-        return self._answer(run_close(period=period, user=request.user))
+        return self.keyed(request, lambda: self._answer(run_close(period=period,
+                                                                  user=request.user)))  # fmt: skip
 
 
 class PolicyApi(TreasuryApi):
@@ -167,11 +263,15 @@ class PolicyApi(TreasuryApi):
         rollover_program = serializers.SlugField()
         note = serializers.CharField(allow_blank=True, default="")
 
-    @extend_schema(request=InputSerializer, responses=dict)
+    @extend_schema(operation_id="treasury_policy_version", request=InputSerializer,
+                   parameters=[IDEMPOTENCY_KEY], responses={201: dict, **errors(400)})  # fmt: skip
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
+        return self.keyed(request, lambda: self._set(request, dict(values)))
+
+    def _set(self, request: Request, values: dict) -> Response:
         policy = set_policy(
             user=request.user,
             dual_approval_cents=to_cents(values.pop("dual_approval")),

@@ -106,3 +106,21 @@ def test_a_new_policy_version_through_the_api_by_the_board_only(client, people, 
     versions = client.get("/treasurer/policy/").content.decode()
     assert "Version 2, in force from April 1, 2026" in versions
     assert "Version 1, in force from" in versions
+
+
+def test_an_idempotency_key_replays_the_first_answer_and_refuses_another_body(client, funded):
+    client.force_login(funded["board"])
+    body = {"id": str(uuid.uuid4()), "program": "skill-share", "payee_type": "vendor",
+            "payee_name": "Hardware Co-op", "help_type": "workshop materials",
+            "public_title": "Bike repair kits", "amount": "80.00"}  # fmt: skip
+    key = {"HTTP_IDEMPOTENCY_KEY": "req-1"}
+    first = client.post("/api/v1/treasury/disbursements", body,
+                        content_type="application/json", **key)  # fmt: skip
+    again = client.post("/api/v1/treasury/disbursements", body,
+                        content_type="application/json", **key)  # fmt: skip
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.json() == first.json()
+    other = client.post("/api/v1/treasury/disbursements", {**body, "id": str(uuid.uuid4())},
+                        content_type="application/json", **key)  # fmt: skip
+    assert (other.status_code, other.json()["code"]) == (409, "idempotency_conflict")

@@ -13,7 +13,12 @@ Design overview
 """
 
 from treasury.models.closing import CloseRun, CloseStep
-from treasury.models.disbursements import Attachment, Disbursement, DisbursementAction
+from treasury.models.disbursements import (
+    Attachment,
+    Disbursement,
+    DisbursementAction,
+    IdempotencyRecord,
+)
 from treasury.models.expenses import BankLine, Bill
 from treasury.models.funds import Donation, ImpactFigure, MealCreditMovement
 from treasury.models.policy import ProgramWeight, TreasuryPolicy
@@ -31,6 +36,7 @@ __all__ = [
     "Disbursement",
     "DisbursementAction",
     "Donation",
+    "IdempotencyRecord",
     "ImpactFigure",
     "MealCreditMovement",
     "ProgramWeight",

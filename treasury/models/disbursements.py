@@ -126,3 +126,22 @@ class DisbursementAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} by {self.user_id}"
+
+
+class IdempotencyRecord(models.Model):
+    """The first answer to a treasury API POST under an Idempotency-Key, per signed-in user."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="+", on_delete=models.PROTECT)
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64, help_text="SHA-256 of method, path and body.")
+    status = models.PositiveSmallIntegerField()
+    body = models.JSONField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(name="treasury_idempotency_key_once", fields=["user", "key"])
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.key}"

@@ -53,6 +53,13 @@ ENDPOINTS = {
     "/api/v1/rentals/bookings/{booking_id}/arrive": {"post"},
     "/api/v1/rentals/bookings/{booking_id}/no-show": {"post"},
     "/api/v1/rentals/bookings/{booking_id}/cancel": {"post"},
+    # The treasury (session sign-in; treasurer and board).
+    "/api/v1/treasury/earmarks/{period}": {"get"},
+    "/api/v1/treasury/funds": {"get"},
+    "/api/v1/treasury/disbursements": {"post"},
+    "/api/v1/treasury/disbursements/{id}/{action}": {"post"},
+    "/api/v1/treasury/close/{period}": {"get", "post"},
+    "/api/v1/treasury/policy": {"post"},
 }
 
 
