@@ -4,7 +4,7 @@ Kept apart from `pos.services.giving` (which closes checks through checkout) so 
 checkout can use it without an import cycle.
 """
 
-from ledger.services import Line
+from ledger.services import Line, debit
 from pos.clock import business_date
 from pos.models import Payment, Tab, TabLine
 from pos.models.catalog import Category
@@ -30,9 +30,14 @@ def giving_lines(tab: Tab, payments: list[Payment], categories: dict[int, Catego
     bought = TabLine.objects.filter(
         tab=tab, category_id__in=meal_categories, voided_at__isnull=True
     ).values_list("id", "quantity")
-    for line_id, units in bought:
-        issue_meal_credits(source_ref=f"meal-credits:{line_id}", units=units, on=day)
     extra: list[Line] = []
+    for line_id, units in bought:
+        issued = issue_meal_credits(source_ref=f"meal-credits:{line_id}", units=units, on=day)
+        # The check credited the price to the liability (its category's account); under the
+        # restricted setting the same entry moves it to the program's restricted gifts.
+        for line in issued:
+            if line.account != MEAL_CREDITS:
+                extra += [debit(MEAL_CREDITS, line.amount, memo=line.memo), line]
     price = policy_for(day).meal_credit_cents if credits else 0
     for payment in credits:
         units = -(-payment.amount // price)  # the credits it took, the last one maybe in part

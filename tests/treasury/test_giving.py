@@ -154,3 +154,16 @@ def test_meal_credits_bought_and_used_at_the_till(till):
     assert pay_it_forward_counts(start=today, end=today) == PayItForwardCounts(
         issued=2, redeemed=1, rolled_over=0, outstanding=1
     )
+
+
+def test_meal_credits_bought_at_the_till_under_the_restricted_setting(till, people):
+    make_policy(people["board"], effective_from=datetime.date(2026, 1, 2),
+                pay_it_forward_mode="restricted")  # fmt: skip
+    buyer = _check(till)
+    giving.add_meal_credits(tab_id=buyer.id, line_id=uuid.uuid4(), units=1, staff=till.cashier,
+                            device=till.tablet)  # fmt: skip
+    checkout.pay_cash(tab_id=buyer.id, payment_id=uuid.uuid4(), amount=usd("10.00"),
+                      tendered=usd("10.00"), staff=till.cashier, device=till.tablet)  # fmt: skip
+    # The price lands in the fridge's restricted gifts; the liability nets to nothing.
+    assert account_balance(account=OWED) == usd("0.00")
+    assert account_balance(account=FRIDGE_GIFTS) == usd("10.00")
