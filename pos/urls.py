@@ -7,7 +7,7 @@ answered in JSON like every other API error.
 
 from django.urls import include, path, re_path, register_converter
 
-from pos.apis import auth, catalog, checkout, drawers, lines, refunds, tabs
+from pos.apis import auth, catalog, checkout, drawers, giving, lines, refunds, tabs
 from pos.apis.base import NoSuchEndpointApi
 
 
@@ -45,6 +45,16 @@ api_urlpatterns = [
     ),
     path("tabs/<id:tab_id>/payments", checkout.PaymentApi.as_view(), name="tab-payments"),
     path("tabs/<id:tab_id>/close", checkout.TabCloseApi.as_view(), name="tab-close"),
+    path("tabs/<id:tab_id>/donations", giving.DonationAddApi.as_view(), name="tab-donations"),
+    path("tabs/<id:tab_id>/round-up", giving.RoundUpApi.as_view(), name="tab-round-up"),
+    path(
+        "tabs/<id:tab_id>/meal-credits", giving.MealCreditsAddApi.as_view(), name="tab-meal-credits"
+    ),
+    path(
+        "tabs/<id:tab_id>/community-credit",
+        giving.CommunityCreditPaymentApi.as_view(),
+        name="tab-community-credit",
+    ),
     path("tabs/<id:tab_id>/reopen", checkout.TabReopenApi.as_view(), name="tab-reopen"),
     path("tabs/<id:tab_id>/refunds", refunds.RefundApi.as_view(), name="tab-refunds"),
     path("drawers/<id:drawer_id>/open", drawers.DrawerOpenApi.as_view(), name="drawer-open"),
