@@ -26,7 +26,7 @@ from treasury import accounts
 from treasury.allocation import largest_remainder
 from treasury.exceptions import NoPolicyError
 from treasury.models import TreasuryPolicy
-from treasury.selectors.ledger_facts import entries_with_source_prefix, net_activity
+from treasury.selectors.ledger_facts import activity_by_account, entries_with_source_prefix
 
 NO_POLICY = "No earmark policy is in force on {day}; the treasurer or the board must set one"
 ACCRUAL_PREFIX = "earmark-accrual:"
@@ -57,23 +57,30 @@ def percent_of(cents: int, percent: Decimal) -> int:
     return int((Decimal(cents) * percent / 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
+def _within(name: str, roots) -> bool:
+    return any(name == root or name.startswith(f"{root}:") for root in roots)
+
+
+def sales_and_surplus(start: datetime.date, end: datetime.date) -> tuple[int, int]:
+    """(qualifying net sales, venue operating surplus) in cents for [start, end].
+
+    Both come from one pass over the range's income and expense postings (a busy quarter has
+    hundreds of thousands), summed per account and then sorted into the two figures.
+    """
+    net = activity_by_account(start=start, end=end, roots=["Income", "Expenses"])  # debit +
+
+    def credits_less_debits(roots, exclude=()) -> int:
+        return -sum(c for n, c in net.items() if _within(n, roots) and not _within(n, exclude))
+
+    sales = credits_less_debits(accounts.SALES_INCOME)
+    comps = -credits_less_debits([accounts.COMPS])
+    income = credits_less_debits([*accounts.SALES_INCOME, *accounts.OTHER_VENUE_INCOME])
+    costs = -credits_less_debits(["Expenses"], exclude=[accounts.PROGRAM_EXPENSES])
+    return sales - comps, income - costs
+
+
 def qualifying_net_sales(start: datetime.date, end: datetime.date) -> int:
-    sales = net_activity(start=start, end=end, accounts=accounts.SALES_INCOME,
-                         credit_positive=True)  # fmt: skip
-    comps = net_activity(start=start, end=end, accounts=[accounts.COMPS], credit_positive=False)
-    return sales - comps
-
-
-def venue_surplus(start: datetime.date, end: datetime.date) -> int:
-    income = net_activity(
-        start=start, end=end, credit_positive=True,
-        accounts=[*accounts.SALES_INCOME, *accounts.OTHER_VENUE_INCOME],
-    )  # fmt: skip
-    costs = net_activity(
-        start=start, end=end, accounts=["Expenses"], exclude=[accounts.PROGRAM_EXPENSES],
-        credit_positive=False,
-    )  # fmt: skip
-    return income - costs
+    return sales_and_surplus(start, end)[0]
 
 
 @dataclass(frozen=True)
@@ -112,8 +119,7 @@ def quarter_figures(*, period: str, as_of: datetime.date | None = None) -> Quart
     quarter = quarter_named(period)
     end = min(as_of, quarter.end_date) if as_of else quarter.end_date
     policy = policy_for(quarter.end_date if end == quarter.end_date else end)
-    sales = qualifying_net_sales(quarter.start_date, end)
-    surplus = venue_surplus(quarter.start_date, end)
+    sales, surplus = sales_and_surplus(quarter.start_date, end)
     floor = max(percent_of(sales, policy.floor_percent), 0)
     share = percent_of(max(surplus, 0), policy.share_percent)
     designation = max(floor, share)
