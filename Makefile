@@ -59,9 +59,10 @@ test-pg: dev system-deps  ## The suite on a throwaway PostgreSQL 15 cluster
 
 test: lint test-sqlite test-pg  ## Lint, then the suite on SQLite and on PostgreSQL
 
-bench: dev  ## Ledger and POS benchmarks on SQLite and PostgreSQL (print figures)
+bench: dev  ## Ledger, POS and report benchmarks (print figures; bench/ui_bench.py runs apart)
 	$(PY) bench/ledger_bench.py
 	$(PY) bench/pos_bench.py
+	$(PY) bench/report_bench.py
 
 clean:  ## Remove the virtualenv and local databases
 	rm -rf $(VENV) var/*.sqlite3*
