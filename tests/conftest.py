@@ -5,9 +5,10 @@ migration, or re-created after a transactional test flushed it).
 
 Transactional tests (`django_db(transaction=True)`) commit for real, and Django cleans up after
 them by flushing every table, which the ledger's triggers refuse (posted rows cannot be deleted,
-TRUNCATE is refused on PostgreSQL). So their teardown drops the ledger triggers first, and the
-next test that uses the database installs them again. pytest-django runs transactional tests
-after all the others, so the other tests see the database exactly as migrations left it.
+TRUNCATE is refused on PostgreSQL), and so do the reports' (a published report cannot be
+deleted). So their teardown drops those triggers first, and the next test that uses the database
+installs them again. pytest-django runs transactional tests after all the others, so the other
+tests see the database exactly as migrations left it.
 """
 
 import datetime
@@ -21,8 +22,16 @@ from ledger import triggers
 from ledger.chart import install_chart
 from ledger.models import Account, Program
 from ledger.services import credit, debit, post_entry
+from reports import triggers as report_triggers
 
 TRIGGER_STATE = {"dropped": False}
+
+
+def _report_triggers(statements: dict[str, list[str]]) -> None:
+    """Run the reports' trigger SQL for this vendor (its install/uninstall want a schema editor)."""
+    with connection.cursor() as cursor:
+        for sql in statements[connection.vendor]:
+            cursor.execute(sql)
 
 
 @pytest.fixture(autouse=True)
@@ -35,11 +44,14 @@ def _ledger_database(request):
     request.getfixturevalue("transactional_db" if transactional else "db")
     if TRIGGER_STATE["dropped"]:
         triggers.install(connection)
+        _report_triggers({"sqlite": report_triggers.SQLITE,
+                          "postgresql": report_triggers.POSTGRESQL})  # fmt: skip
     if not Account.objects.exists():
         install_chart(Account, Program)
     yield
     if transactional:
         triggers.uninstall(connection)
+        _report_triggers(report_triggers.DROP)
         TRIGGER_STATE["dropped"] = True
 
 
