@@ -19,7 +19,7 @@ from django.db.models import Q
 from djmoney.money import Money
 
 from ledger.chain import CanonicalEntry, CanonicalPosting
-from ledger.models import Account, BalanceSnapshot, JournalEntry, Period, Posting, Side
+from ledger.models import Account, BalanceSnapshot, EntryKind, JournalEntry, Period, Posting, Side
 from ledger.money import from_cents
 from ledger.periods import quarter_named
 
@@ -51,6 +51,35 @@ def cumulative_totals(
         totals[account_id][0] += debits
         totals[account_id][1] += credits
     return {account_id: (d, c) for account_id, (d, c) in totals.items()}
+
+
+def activity_totals(*, start: datetime.date, end: datetime.date) -> Totals:
+    """Return each account's debits and credits dated in [start, end], closing entries left out.
+
+    The difference of two cumulative totals (so a closed quarter is read from its snapshots,
+    not from its postings), less the few closing entries of the range: those move a quarter's
+    income and expenses into net assets and are not activity.
+    """
+    closing = cumulative_totals(as_of=end)
+    opening = cumulative_totals(as_of=start - datetime.timedelta(days=1))
+    moves: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for account_id, (debits, credits) in closing.items():
+        before = opening.get(account_id, (0, 0))
+        moves[account_id][0] += debits - before[0]
+        moves[account_id][1] += credits - before[1]
+    # The closing entries first (through the entry date index), then their postings: a join
+    # from every posting of the range would read the whole range.
+    closing_entries = JournalEntry.objects.filter(
+        effective_date__gte=start,
+        effective_date__lte=end,
+        kind=EntryKind.CLOSING,
+        status=JournalEntry.Status.POSTED,
+    ).values("id")
+    for account_id, side, amount in Posting.objects.filter(
+        entry_id__in=closing_entries
+    ).values_list("account_id", "side", "amount"):
+        moves[account_id][0 if side == Side.DEBIT else 1] -= amount
+    return {account_id: (d, c) for account_id, (d, c) in moves.items() if d or c}
 
 
 def posting_totals(

@@ -17,14 +17,17 @@ released from restrictions" is what left the restricted accounts other than by c
 """
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 
-from django.db.models import Case, IntegerField, Sum, When
-
-from ledger.models import Account, EntryKind, JournalEntry, Posting, Program
-from ledger.selectors import Totals, cumulative_totals, posted_entries, trial_balance
+from ledger.models import Account, Program
+from ledger.selectors import (
+    Totals,
+    activity_totals,
+    cumulative_totals,
+    posted_entries,
+    trial_balance,
+)
 from reports.tables import CENTS, COUNT, Column, Table
 
 RESTRICTED_INCOME = "Income:Donations:Restricted"
@@ -56,18 +59,7 @@ def balances(*, as_of: datetime.date) -> dict[str, int]:
 
 def range_moves(*, start: datetime.date, end: datetime.date) -> dict[str, tuple[int, int]]:
     """Return each account's debits and credits dated in [start, end], closing entries left out."""
-    ledger = Ledger.load()
-    closing = cumulative_totals(as_of=end)
-    opening = cumulative_totals(as_of=start - datetime.timedelta(days=1))
-    moves: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for account_id, (debits, credits) in closing.items():
-        before = opening.get(account_id, (0, 0))
-        moves[account_id][0] += debits - before[0]
-        moves[account_id][1] += credits - before[1]
-    for account_id, debits, credits in _closing_entry_totals(start, end):
-        moves[account_id][0] -= debits
-        moves[account_id][1] -= credits
-    return ledger.named({a: (d, c) for a, (d, c) in moves.items()})
+    return Ledger.load().named(activity_totals(start=start, end=end))
 
 
 def activity(*, start: datetime.date, end: datetime.date) -> dict[str, int]:
@@ -84,28 +76,6 @@ def restricted_released(*, start: datetime.date, end: datetime.date) -> int:
     """Return the debits to donor-restricted accounts in the range, closing entries excluded."""
     moves = range_moves(start=start, end=end)
     return sum(debits for name, (debits, _) in moves.items() if name.startswith(RESTRICTED))
-
-
-def _closing_entry_totals(start, end) -> list[tuple[int, int, int]]:
-    # The few closing entries first (through the entry date index), then their postings: a
-    # join from every posting of the range would read the whole quarter.
-    closing_entries = JournalEntry.objects.filter(
-        effective_date__gte=start,
-        effective_date__lte=end,
-        kind=EntryKind.CLOSING,
-        status=JournalEntry.Status.POSTED,
-    ).values("id")
-    rows = (
-        Posting.objects.filter(entry_id__in=closing_entries)
-        .values("account_id")
-        .annotate(
-            debits=Sum(Case(When(side="D", then="amount"), default=0, output_field=IntegerField())),
-            credits=Sum(
-                Case(When(side="C", then="amount"), default=0, output_field=IntegerField())
-            ),
-        )
-    )
-    return [(row["account_id"], row["debits"], row["credits"]) for row in rows]
 
 
 def _normal(ledger: Ledger, totals: Totals) -> dict[str, int]:

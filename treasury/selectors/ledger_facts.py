@@ -9,7 +9,8 @@ from collections.abc import Iterable
 
 from django.db.models import Case, IntegerField, Q, Sum, When
 
-from ledger.models import EntryKind, JournalEntry, Posting, Side
+from ledger.models import Account, EntryKind, JournalEntry, Posting, Side
+from ledger.selectors import activity_totals
 
 
 def subtree(names: Iterable[str]) -> Q:
@@ -54,22 +55,14 @@ def activity_by_account(
     *, start: datetime.date, end: datetime.date, roots: Iterable[str]
 ) -> dict[str, int]:
     """Debit-positive net per account under roots in [start, end], closing entries left out."""
-    rows = (
-        Posting.objects.filter(
-            subtree(roots),
-            entry__status=JournalEntry.Status.POSTED,
-            effective_date__range=(start, end),
-        )
-        .exclude(entry__kind=EntryKind.CLOSING)
-        .values_list("account__name")
-        .annotate(
-            net=Sum(Case(When(side=Side.DEBIT, then="amount"), default=0,
-                         output_field=IntegerField()))
-            - Sum(Case(When(side=Side.CREDIT, then="amount"), default=0,
-                       output_field=IntegerField()))
-        )
-    )  # fmt: skip
-    return {name: int(net) for name, net in rows if net}
+    roots = tuple(roots)
+    names = dict(Account.objects.values_list("id", "name"))
+    return {
+        names[account_id]: debits - credits
+        for account_id, (debits, credits) in activity_totals(start=start, end=end).items()
+        if debits != credits
+        and any(names[account_id] == r or names[account_id].startswith(f"{r}:") for r in roots)
+    }
 
 
 def entries_with_source_prefix(*, kind: str, prefix: str, start: datetime.date, end: datetime.date):
