@@ -40,6 +40,10 @@ urlpatterns = [
     path("tablet/tabs/<uid:tab_id>/pay", checkout.pay, name="pay"),
     path("tablet/tabs/<uid:tab_id>/pay/cash", checkout.pay_cash_view, name="pay-cash"),
     path("tablet/tabs/<uid:tab_id>/pay/card", checkout.pay_card_view, name="pay-card"),
+    path("tablet/tabs/<uid:tab_id>/round-up", checkout.round_up_view, name="round-up"),
+    path(
+        "tablet/tabs/<uid:tab_id>/pay/credit", checkout.pay_community_credit_view, name="pay-credit"
+    ),
     path(
         "tablet/tabs/<uid:tab_id>/pay/card/<uuid:payment_id>/cancel",
         checkout.cancel_card,

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from djmoney.money import Money
 
+from ledger.models import Program
 from pos.cards.models import CardAttempt
 from pos.cards.terminal import cancel_attempt
 from pos.exceptions import NotFoundError, PaymentDeclinedError, PosError
@@ -26,12 +27,14 @@ from pos.models import Payment, RefundLine, Tab
 from pos.models.payments import Tender
 from pos.pricing import split_evenly
 from pos.services.checkout import pay_card, pay_cash
+from pos.services.giving import pay_community_credit, round_up
 from pos.services.refunds import refund_lines
 from pos.ui import selectors
 from pos.ui.approval import ApprovalForm, approver, managers
 from pos.ui.receipts import receipt_context
 from pos.ui.session import staff_required
 from pos.ui.views.common import first_error, screen_context
+from treasury.exceptions import TreasuryError
 
 CURRENCY = "USD"
 MAX_PARTS = 12
@@ -85,7 +88,9 @@ def _pay_context(request: HttpRequest, tab_id: int, **extra) -> dict:
         request, "tabs", tab=tab, due=due, amount=amount,
         parts=even_parts(tab["figures"], parts), part_count=parts,
         part_choices=range(2, 7), quick=quick_cash(amount), paid=paid,
-        payment_id=uuid.uuid4(), **extra,
+        payment_id=uuid.uuid4(), round_up_id=uuid.uuid4(), credit_payment_id=uuid.uuid4(),
+        can_round_up=due % 100 != 0, programs=Program.objects.order_by("allocation_order"),
+        **extra,
     )  # fmt: skip
 
 
@@ -176,6 +181,11 @@ def pay_cash_view(request: HttpRequest, tab_id: int) -> HttpResponse:
             return redirect(_after_payment(request, tab_id, payment))
     else:
         error = first_error(form)
+    return _refused(request, tab_id, error)
+
+
+def _refused(request: HttpRequest, tab_id: int, error: str) -> HttpResponse:
+    """The pay screen again, saying why (400)."""
     context = _pay_context(request, tab_id, error=error)
     return render(request, "pos/ui/pay.html", context, status=400)
 
@@ -206,6 +216,55 @@ def pay_card_view(request: HttpRequest, tab_id: int) -> HttpResponse:
         error = first_error(form)
     context = _pay_context(request, tab_id, error=error, declined=declined)
     return render(request, "pos/ui/pay.html", context, status=200 if request.htmx else 400)
+
+
+class RoundUpForm(forms.Form):
+    line_id = forms.UUIDField()
+    program = forms.SlugField(required=False)
+
+
+class CommunityCreditForm(forms.Form):
+    payment_id = forms.UUIDField()
+    units = forms.IntegerField(min_value=1, max_value=20)
+
+
+@require_POST
+@staff_required
+def round_up_view(request: HttpRequest, tab_id: int) -> HttpResponse:
+    """Round the check up to the next dollar with a donation for the program the guest chose."""
+    form = RoundUpForm(request.POST)
+    if not form.is_valid():
+        error = first_error(form)
+    else:
+        data = form.cleaned_data
+        try:
+            round_up(tab_id=tab_id, line_id=data["line_id"], program=data["program"] or None,
+                     staff=request.staff, device=request.device)  # fmt: skip
+        except (PosError, TreasuryError) as failure:
+            error = failure.message if isinstance(failure, PosError) else str(failure)
+        else:
+            return redirect("ui:pay", tab_id=tab_id)
+    return _refused(request, tab_id, error)
+
+
+@require_POST
+@staff_required
+def pay_community_credit_view(request: HttpRequest, tab_id: int) -> HttpResponse:
+    """Pay with community credits: a tender like cash or card; nothing records who ate."""
+    form = CommunityCreditForm(request.POST)
+    if not form.is_valid():
+        error = first_error(form)
+    else:
+        data = form.cleaned_data
+        try:
+            payment = pay_community_credit(tab_id=tab_id, payment_id=data["payment_id"],
+                                           units=data["units"], staff=request.staff,
+                                           device=request.device)  # fmt: skip
+        except PosError as failure:
+            error = failure.message
+        else:
+            return redirect(_after_payment(request, tab_id, payment))
+    return _refused(request, tab_id, error)
 
 
 @staff_required
