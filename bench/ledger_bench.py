@@ -36,11 +36,9 @@ import argparse
 import csv
 import datetime
 import hashlib
-import json
 import os
 import random
 import re
-import shutil
 import statistics
 import subprocess
 import sys
@@ -54,8 +52,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULT_PREFIX = "BENCH-RESULT "
+from _common import ROOT, ms, report_result, run_backend, verdict
+
 SMALL_LEDGER_POSTINGS = 10_000
 TIMED_RUNS = 11  # trial_balance() calls per figure; the median is reported
 BULK_BATCH = 1_000  # entries per transaction in the bulk load
@@ -136,42 +134,13 @@ def run_parent(args: argparse.Namespace) -> int:
 
 def run_child_process(backend: str, args: argparse.Namespace) -> dict | None:
     child_args = ["--entries", str(args.entries), "--history-postings", str(args.history_postings)]
-    command = [sys.executable, str(Path(__file__).resolve()), "--backend", f"{backend}-child"]
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.dev"}
-    scratch = None
-    if backend == "sqlite":
-        if args.keep_sqlite:
-            database = Path(args.keep_sqlite).resolve()
-            if database.exists():
-                sys.exit(f"--keep-sqlite {database} exists; give a new path")
-            database.parent.mkdir(parents=True, exist_ok=True)
-        else:
-            scratch = tempfile.mkdtemp(prefix="tillshare-bench-")
-            database = Path(scratch) / "bench.sqlite3"
-        env["DATABASE_URL"] = f"sqlite:///{database}"
-    else:
-        command = [str(ROOT / "scripts" / "with-postgres"), *command]
-        env.pop("DATABASE_URL", None)
-    print(f"=== {backend} ===", flush=True)
-    try:
-        return stream_child([*command, *child_args], env)
-    finally:
-        if scratch:
-            shutil.rmtree(scratch, ignore_errors=True)
-
-
-def stream_child(command: list[str], env: dict) -> dict | None:
-    """Run the child, echo its output as it comes, and return its result line, parsed."""
-    result = None
-    with subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True, bufsize=1
-    ) as child:
-        for line in child.stdout:
-            if line.startswith(RESULT_PREFIX):
-                result = json.loads(line.removeprefix(RESULT_PREFIX))
-            else:
-                print(line, end="", flush=True)
-    return result if child.returncode == 0 else None
+    kept = None
+    if backend == "sqlite" and args.keep_sqlite:
+        kept = Path(args.keep_sqlite).resolve()
+        if kept.exists():
+            sys.exit(f"--keep-sqlite {kept} exists; give a new path")
+        kept.parent.mkdir(parents=True, exist_ok=True)
+    return run_backend(script=__file__, backend=backend, child_args=child_args, sqlite_file=kept)
 
 
 def print_summary(results: list[dict]) -> None:
@@ -201,14 +170,6 @@ def print_summary(results: list[dict]) -> None:
         print(f"{name} verify_ledger {r['verify']}")
 
 
-def verdict(passed: bool) -> str:
-    return "PASS" if passed else "MISS"
-
-
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:,.1f} ms"
-
-
 # --------------------------------------------------------------------------------------------
 # Child: the measurements, on the database DATABASE_URL names.
 # --------------------------------------------------------------------------------------------
@@ -231,7 +192,7 @@ def run_child(args: argparse.Namespace) -> int:
         result |= measure_bean_query()
         result |= measure_history(rng, args.history_postings, raw)
     result |= measure_verification()
-    print(RESULT_PREFIX + json.dumps(result), flush=True)
+    report_result(result)
     return 0
 
 

@@ -61,24 +61,20 @@ import argparse
 import datetime
 import hashlib
 import io
-import json
 import os
 import random
 import re
-import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULT_PREFIX = "BENCH-RESULT "
+from _common import ROOT, ms, report_result, run_backend, verdict
+
 API = "/api/v1"
 SEED = 20260101
 
@@ -126,37 +122,7 @@ def run_child_process(backend: str, args: argparse.Namespace) -> dict | None:
         "--history", args.history,
         "--latency-checks", str(args.latency_checks),
     ]  # fmt: skip
-    command = [sys.executable, str(Path(__file__).resolve()), "--backend", f"{backend}-child"]
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.dev"}
-    scratch = None
-    if backend == "sqlite":
-        scratch = tempfile.mkdtemp(prefix="tillshare-pos-bench-")
-        env["DATABASE_URL"] = f"sqlite:///{Path(scratch) / 'pos.sqlite3'}"
-    else:
-        command = [str(ROOT / "scripts" / "with-postgres"), *command]
-        env.pop("DATABASE_URL", None)
-    print(f"=== {backend} ===", flush=True)
-    started = time.perf_counter()
-    try:
-        return stream_child([*command, *child_args], env)
-    finally:
-        print(f"({backend} run: {time.perf_counter() - started:.0f} s)", flush=True)
-        if scratch:
-            shutil.rmtree(scratch, ignore_errors=True)
-
-
-def stream_child(command: list[str], env: dict) -> dict | None:
-    """Run the child, echo its output as it comes, and return its result line, parsed."""
-    result = None
-    with subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True, bufsize=1
-    ) as child:
-        for line in child.stdout:
-            if line.startswith(RESULT_PREFIX):
-                result = json.loads(line.removeprefix(RESULT_PREFIX))
-            else:
-                print(line, end="", flush=True)
-    return result if child.returncode == 0 else None
+    return run_backend(script=__file__, backend=backend, child_args=child_args)
 
 
 def print_summary(results: list[dict]) -> None:
@@ -197,14 +163,6 @@ def print_summary(results: list[dict]) -> None:
         print(f"{name} verify_ledger {r['verify']}; reconcile_tenders {r['reconcile']}")
 
 
-def verdict(passed: bool) -> str:
-    return "PASS" if passed else "MISS"
-
-
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:,.1f} ms"
-
-
 # --------------------------------------------------------------------------------------------
 # Child: the measurements, on the database DATABASE_URL names.
 # --------------------------------------------------------------------------------------------
@@ -243,7 +201,7 @@ def run_child(args: argparse.Namespace) -> int:
     result["throughput"] = measure_throughput(tablets, menu, args.clients, args.checks)
     print("5. checks of what the run wrote", flush=True)
     result |= verify(result["history"]["first_day"])
-    print(RESULT_PREFIX + json.dumps(result), flush=True)
+    report_result(result)
     return 0
 
 
