@@ -333,7 +333,7 @@ def _figures_by_tab(tab_ids: list[int]) -> dict[int, tuple[CheckFigures, dict]]:
             LineInput(
                 line_id=line.id,
                 category_id=line.category_id,
-                tax_rate=line.category.tax_rate,
+                tax_rate=line.tax_rate,
                 gross=line.amount,
                 cost=line.quantity * line.unit_cost,
             )
