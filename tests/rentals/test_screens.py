@@ -89,3 +89,11 @@ def test_a_refused_start_says_why(floor, clock, screen, new_tab):
     assert again.status_code == 409
     assert "Dart board 1 is in_use" in again.content.decode()
     assert screen.post(BOARD + "start", {"resource_id": "x"}).status_code == 400
+
+
+def test_every_tablet_screen_links_to_the_games_board(floor, screen):
+    screen.sign_in()
+    tabs_page = screen.get("/tablet/tabs").content.decode()
+    assert '<a href="/tablet/rentals/" >Games</a>' in tabs_page
+    board = screen.get(BOARD).content.decode()
+    assert '<a href="/tablet/rentals/" aria-current="page">Games</a>' in board
