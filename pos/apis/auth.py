@@ -60,7 +60,7 @@ class PinSignInApi(PosApi):
     def post(self, request: Request) -> Response:
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        staff = verify_pin(**serializer.validated_data)
+        staff = verify_pin(**serializer.validated_data, device=request.auth.device)
         token, expires_at = issue_staff_token(staff=staff, device=request.auth.device)
         return Response(
             self.OutputSerializer(

@@ -24,7 +24,7 @@ from rest_framework.views import APIView
 
 from pos.authentication import StaffAuthentication
 from pos.idempotency import KEY_HEADER, IdempotentRequest, run_unkeyed
-from pos.models import StaffMember
+from pos.models import Device, SignIn, StaffMember
 from pos.services.staff import verify_pin
 
 NO_SUCH_ENDPOINT = "There is no API endpoint {path}"
@@ -106,7 +106,7 @@ class PosActionApi(PosApi):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         if "approval" in serializer.fields:
-            data["approved_by"] = approver(data.pop("approval", None))
+            data["approved_by"] = approver(data.pop("approval", None), device=request.auth.device)
 
         def action() -> Response:  # may run twice (pos.idempotency): give perform() a copy
             return self.perform(request, dict(data), **kwargs)
@@ -130,8 +130,10 @@ class NoSuchEndpointApi(APIView):
         raise NotFound(NO_SUCH_ENDPOINT.format(path=request.path))
 
 
-def approver(approval: dict | None) -> StaffMember | None:
+def approver(approval: dict | None, *, device: Device) -> StaffMember | None:
     """Return the staff member whose PIN approves the action. Raise PinError (counted)."""
     if approval is None:
         return None
-    return verify_pin(staff_id=approval["staff_id"], pin=approval["pin"])
+    return verify_pin(
+        staff_id=approval["staff_id"], pin=approval["pin"], device=device, kind=SignIn.Kind.APPROVAL
+    )

@@ -17,14 +17,14 @@ Design overview
 - Drawers (`drawers.py`): one open session per drawer (a database constraint), cash movements
   and the blind count at close.
 - Activity (`activity.py`): every action on the floor, with its staff member, tablet and
-  approving manager.
+  approving manager; `SignIn`, every sign-in attempt and PIN check, refused or not.
 - Idempotency (`idempotency.py`): the stored answer to every POST, by its Idempotency-Key.
 
 Closing a tab's check posts ONE balanced ledger entry in the same transaction, through
 `ledger.services.post_entry` only.
 """
 
-from pos.models.activity import Activity
+from pos.models.activity import Activity, SignIn
 from pos.models.catalog import Category, Item, Modifier, ModifierGroup, PriceRule, Station
 from pos.models.drawers import CashMovement, Drawer, DrawerSession
 from pos.models.idempotency import IdempotencyRecord
@@ -49,6 +49,7 @@ __all__ = [
     "Refund",
     "RefundLine",
     "Role",
+    "SignIn",
     "StaffMember",
     "Station",
     "Tab",

@@ -2,11 +2,15 @@
 
 `record` writes one action. A service that takes several actions in one step (a payment that
 closes its check) builds them with `entry` and writes them with `record_all`: one INSERT for
-the lot, in order.
+the lot, in order. `record_sign_in` writes a sign-in attempt (pos.models.SignIn).
 """
 
+import datetime
+
+from django.utils import timezone
+
 from pos import clock
-from pos.models import Activity, Device, StaffMember, Tab
+from pos.models import Activity, Device, SignIn, StaffMember, Tab
 
 
 def entry(
@@ -54,3 +58,25 @@ def record(
 def record_all(activities: list[Activity]) -> None:
     """Write the records built by `entry`, in order, in one statement."""
     Activity.objects.bulk_create(activities)
+
+
+def record_sign_in(
+    *,
+    kind: str,
+    outcome: str,
+    staff: StaffMember | None = None,
+    device: Device | None = None,
+    username: str = "",
+    address: str | None = None,
+    at: datetime.datetime | None = None,
+) -> SignIn:
+    """Write one sign-in attempt (SignIn.Kind, SignIn.Outcome), refused or not."""
+    return SignIn.objects.create(
+        at=at or timezone.now(),
+        kind=kind,
+        outcome=outcome,
+        staff=staff,
+        device=device,
+        username=username[:150],
+        address=address,
+    )

@@ -7,6 +7,8 @@
   SECRET_KEY, timestamped) of {staff id, device id}. It is valid for STAFF_TOKEN_LIFETIME on
   that device only and needs no table; deactivating the staff member or the device ends it.
 - `last_seen_at` is written at most once per SEEN_EVERY, not on every request.
+- A lost or stolen tablet is retired (`retire_device`, the admin's "Retire" action): its
+  token is refused from the next request on.
 """
 
 import datetime
@@ -14,10 +16,13 @@ import hashlib
 import secrets
 
 from django.core import signing
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from pos.models import Device, Drawer, StaffMember
+from pos.models import Device, Drawer, Role, StaffMember
+from pos.services.activity import record
+from pos.services.staff import require_role
 
 STAFF_TOKEN_SALT = "pos.staff-token"  # noqa: S105 (a namespace; SECRET_KEY signs)
 STAFF_TOKEN_LIFETIME = datetime.timedelta(hours=12)
@@ -74,3 +79,17 @@ def staff_for_token(token: str, *, device: Device) -> StaffMember | None:
         .filter(id=claims.get("staff"), is_active=True)
         .first()
     )
+
+
+def retire_device(*, device: Device, by: StaffMember) -> None:
+    """Retire a tablet: its token, its staff tokens and its screen sessions stop working at once.
+
+    Every check of a device token or a tablet session reads `is_active` (device_for_token,
+    pos.ui.session.current_device), so nothing is cached to invalidate. Only a manager or an
+    admin retires a device. Raise PermissionDeniedError.
+    """
+    require_role(by, (Role.MANAGER,), action="retire a tablet")
+    with transaction.atomic():
+        Device.objects.filter(id=device.id).update(is_active=False)
+        record(action="device.retire", staff=by, device=device, name=device.name)
+    device.is_active = False

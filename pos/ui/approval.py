@@ -8,7 +8,7 @@ approval it raises ApprovalRequiredError, which the screen shows in words.
 
 from django import forms
 
-from pos.models import Role, StaffMember
+from pos.models import Device, Role, SignIn, StaffMember
 from pos.services.staff import verify_pin
 
 
@@ -23,8 +23,14 @@ class ApprovalForm(forms.Form):
     approver_pin = forms.RegexField(regex=r"^[0-9]{4,8}$", required=False, label="Manager PIN")
 
 
-def approver(data: dict) -> StaffMember | None:
-    """The approving staff member, or None without a PIN. Raise PinError (counted)."""
+def approver(data: dict, *, device: Device) -> StaffMember | None:
+    """The approving staff member, or None without a PIN. Raise PinError (counted, and
+    counted against the tablet it was typed on)."""
     if not data.get("approver_pin") or not data.get("approver_id"):
         return None
-    return verify_pin(staff_id=data["approver_id"], pin=data["approver_pin"])
+    return verify_pin(
+        staff_id=data["approver_id"],
+        pin=data["approver_pin"],
+        device=device,
+        kind=SignIn.Kind.APPROVAL,
+    )

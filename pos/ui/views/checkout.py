@@ -321,7 +321,7 @@ def refund(request: HttpRequest, tab_id: int) -> HttpResponse:
                 done_refund = refund_lines(
                     refund_id=data["refund_id"], tab_id=tab_id, lines=asked,
                     reason=data["reason"], tender=data["tender"] or None, staff=request.staff,
-                    device=request.device, approved_by=approver(data),
+                    device=request.device, approved_by=approver(data, device=request.device),
                 )  # fmt: skip
             except PosError as failure:
                 error = failure.message

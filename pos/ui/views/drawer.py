@@ -110,7 +110,8 @@ def movement(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
         record_cash_movement(
             movement_id=data["movement_id"], session_id=session_id, kind=data["kind"],
             amount=Money(data["amount"], "USD"), reason=data["reason"], account=data["account"],
-            staff=request.staff, device=request.device, approved_by=approver(data),
+            staff=request.staff, device=request.device,
+            approved_by=approver(data, device=request.device),
         )  # fmt: skip
     except PosError as failure:
         return drawer_screen.__wrapped__(request, error=failure.message, status=400)
@@ -126,7 +127,7 @@ def close_view(request: HttpRequest, session_id: uuid.UUID) -> HttpResponse:
     try:
         close_drawer(
             session_id=session_id, count=_count(request), staff=request.staff,
-            device=request.device, approved_by=approver(form.cleaned_data),
+            device=request.device, approved_by=approver(form.cleaned_data, device=request.device),
         )  # fmt: skip
     except PosError as failure:
         return drawer_screen.__wrapped__(request, error=failure.message, status=400)

@@ -246,7 +246,7 @@ def void(request: HttpRequest, line_id: uuid.UUID) -> HttpResponse:
                     reason=form.cleaned_data["reason"],
                     staff=request.staff,
                     device=request.device,
-                    approved_by=approver(form.cleaned_data),
+                    approved_by=approver(form.cleaned_data, device=request.device),
                 )
             except PosError as failure:
                 error = failure.message

@@ -8,7 +8,8 @@ from django.views.decorators.http import require_POST
 
 from pos.apis.permissions import FLOOR_ROLES
 from pos.exceptions import PosError
-from pos.models import StaffMember
+from pos.models import SignIn, StaffMember
+from pos.services.activity import record_sign_in
 from pos.services.devices import device_for_token
 from pos.services.staff import verify_pin
 from pos.ui import session
@@ -37,6 +38,12 @@ def device_sign_in(request: HttpRequest) -> HttpResponse:
     error = ""
     if request.method == "POST":
         device = device_for_token(request.POST.get("token", "").strip())
+        record_sign_in(
+            kind=SignIn.Kind.DEVICE,
+            outcome=SignIn.Outcome.WRONG if device is None else SignIn.Outcome.OK,
+            device=device,
+            address=request.META.get("REMOTE_ADDR") or None,
+        )
         if device is None:
             error = UNKNOWN_DEVICE
         else:
@@ -56,7 +63,9 @@ def pin_sign_in(request: HttpRequest) -> HttpResponse:
     error = ""
     if request.method == "POST" and chosen is not None:
         try:
-            staff = verify_pin(staff_id=chosen.id, pin=request.POST.get("pin", ""))
+            staff = verify_pin(
+                staff_id=chosen.id, pin=request.POST.get("pin", ""), device=request.device
+            )
         except PosError as failure:
             error = failure.message
         else:
