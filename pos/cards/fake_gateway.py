@@ -72,6 +72,10 @@ class FakeGateway:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        # Every worker process of a server holds its own fake: what it numbers (balance
+        # transactions, disputes, payouts, events) carries this instance's tag, so two workers
+        # never name two things alike (the ledger keys card fees by balance transaction).
+        self._tag = uuid.uuid4().hex[:8]
         self._results: dict[str, GatewayResult] = {}
         self._intents: dict[str, _Intent] = {}
         self._readers: dict[str, ReaderState] = {}
@@ -285,7 +289,7 @@ class FakeGateway:
         """The cardholder disputes a charge: Stripe takes the amount and a dispute fee."""
         with self._lock:
             intent = self._intents[reference]
-            dispute = f"fake_dp_{len(self._disputes) + 1}"
+            dispute = f"fake_dp_{self._tag}_{len(self._disputes) + 1}"
             amount = intent.received
             txn = self._add_txn("adjustment", dispute, -amount, self.DISPUTE_FEE, reference)
             self._disputes[dispute] = DisputeState(
@@ -299,7 +303,7 @@ class FakeGateway:
         with self._lock:
             txns = [ref for ref in self._txns if ref not in self._paid_out]
             amount = sum(self._txns[ref].net for ref in txns)
-            reference = f"fake_po_{len(self._payouts) + 1}"
+            reference = f"fake_po_{self._tag}_{len(self._payouts) + 1}"
             own = self._add_txn("payout", reference, -amount, 0)
             self._paid_out.update([*txns, own])
             status = "failed" if fail else "paid"
@@ -330,7 +334,7 @@ class FakeGateway:
         self._emit("payment_intent.payment_failed", "payment_intent", intent.reference)
 
     def _add_txn(self, kind: str, source: str, amount: int, fee: int, intent: str = "") -> str:
-        reference = f"fake_txn_{len(self._txns) + 1}"
+        reference = f"fake_txn_{self._tag}_{len(self._txns) + 1}"
         self._txns[reference] = BalanceTxn(
             reference, kind, source, amount, fee, amount - fee, "usd", intent
         )
@@ -338,6 +342,6 @@ class FakeGateway:
 
     def _emit(self, kind: str, object_type: str, object_id: str) -> None:
         self.events.append({
-            "id": f"evt_fake_{len(self.events) + 1}", "object": "event", "type": kind,
+            "id": f"evt_fake_{self._tag}_{len(self.events) + 1}", "object": "event", "type": kind,
             "data": {"object": {"id": object_id, "object": object_type}},
         })  # fmt: skip
