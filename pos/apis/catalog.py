@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from pos.apis.base import IDEMPOTENCY_KEY, PosActionApi, PosApi, errors
 from pos.apis.fields import CurrencyOutputField
-from pos.apis.permissions import AnyStaff
+from pos.apis.permissions import AnyStaff, FloorStaff
 from pos.models import Category, Item, Modifier, ModifierGroup
 from pos.services.catalog import set_item_stock
 
@@ -74,7 +74,7 @@ class CatalogApi(PosApi):
 
 
 class ItemStockApi(PosActionApi):
-    permission_classes = [AnyStaff]
+    permission_classes = [FloorStaff]  # 86 is the floor's call, as on the tablet screens
 
     class InputSerializer(serializers.Serializer):
         out_of_stock = serializers.BooleanField(help_text="true: 86 it; false: back in stock.")

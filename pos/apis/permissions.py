@@ -1,8 +1,8 @@
 """Who may do what, checked on the server for every request.
 
 Roles (pos.models.Role): the floor staff (cashier, manager, admin) sell: tabs, lines,
-payments, drawers; managers, the treasurer and admins read reports; every signed-in staff
-member may read the menu and tabs and mark an item 86'd. What needs a manager's approval
+payments, drawers, marking an item 86'd; managers, the treasurer and admins read reports;
+every signed-in staff member may read the menu and tabs. What needs a manager's approval
 (voids of sent lines, comps, big discounts, refunds, drawer variances) is enforced by the
 services, from the approval PIN the request carries.
 """

@@ -3,12 +3,15 @@ report workflow (draft, preview, board approval, publish).
 
 Statements take `?start=YYYY-MM-DD&end=YYYY-MM-DD`; without them, the fiscal year to date.
 Workflow actions are POSTs that call one service each; a broken rule is shown as a message.
+Statements are for anyone with a web sign-in; the report workflow and its preview only for the
+treasurer and the board (treasury.roles), who draft and approve it.
 """
 
 import datetime
 
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -24,8 +27,15 @@ from reports.snapshot.seal import canonical_bytes, sha256_hex
 from reports.statements import STATEMENTS
 from reports.statements.ledger_statements import general_ledger_table
 from reports.tables import table_csv
+from treasury.roles import BOARD, TREASURER, role_of
 
 GL_PAGE_ROWS = 2000  # the page shows the first rows of the general ledger; the CSV has them all
+WORKFLOW_ROLES = (TREASURER, BOARD)
+
+
+def _treasury_people_only(request) -> None:
+    if role_of(request.user) not in WORKFLOW_ROLES:
+        raise PermissionDenied("The report workflow is for the treasurer and the board.")
 
 
 def _range(request) -> tuple[datetime.date, datetime.date]:
@@ -81,6 +91,7 @@ def statement_csv(request, name: str):
 
 @staff_member_required
 def workflow(request):
+    _treasury_people_only(request)
     if request.method == "POST":
         period = request.POST.get("period", "")
         action = request.POST.get("action")
@@ -118,6 +129,7 @@ def workflow(request):
 @staff_member_required
 def preview(request, period: str):
     """Render the quarter's open version from a snapshot built now and stored nowhere."""
+    _treasury_people_only(request)
     draft = selectors.open_version(period=period)
     if draft is None:
         raise Http404(period)
