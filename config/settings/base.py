@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "pos.cards",
     "treasury",
     "reports",
+    "ops",
 ]
 
 MIDDLEWARE = [
