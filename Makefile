@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 HOST_PORT ?= 127.0.0.1:8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install dev system-deps run test lint fmt test-sqlite test-pg bench clean
+.PHONY: help install dev system-deps run test lint fmt test-sqlite test-pg bench load clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -63,6 +63,9 @@ bench: dev  ## Ledger, POS and report benchmarks (print figures; bench/ui_bench.
 	$(PY) bench/ledger_bench.py
 	$(PY) bench/pos_bench.py
 	$(PY) bench/report_bench.py
+
+load: dev  ## 16 tablets against gunicorn on PostgreSQL and SQLite (bench/load.py; ~10 min)
+	$(PY) bench/load.py
 
 clean:  ## Remove the virtualenv and local databases
 	rm -rf $(VENV) var/*.sqlite3*
