@@ -3,10 +3,11 @@
 Each business day: both drawers open with a counted float; checks arrive by weekday and hour
 (busy Friday and Saturday evenings, a lunch bump, happy hour at the bar); guests order rounds
 of food, drinks and games (an age check before the first drink), lines go to the bar and the
-grill, a few are voided (sent ones with a manager's approval), comped or discounted; guests pay
-by card (often with a tip, sometimes split evenly) or cash (with change); a few refunds; a
-paid-out for supplies now and then, a drop to the safe, cash tips paid out, and the drawers
-close with a blind count that is usually right and sometimes a little off.
+grill (which bump their tickets off the kitchen display once made), a few are voided (sent ones
+with a manager's approval), comped or discounted; guests pay by card (often with a tip,
+sometimes split evenly) or cash (with change); a few refunds; a paid-out for supplies now and
+then, a drop to the safe, cash tips paid out, and the drawers close with a blind count that is
+usually right and sometimes a little off.
 Games are timed on the boards and tables, and parties book them (pos.rentals.simulation).
 
 Everything is drawn from `random.Random(seed)` (one stream per day), ids included, so a seed
@@ -48,6 +49,9 @@ NAMES = ["Sam", "Alex", "Priya", "Jordan", "Kim", "Luis", "Maya", "Omar", "Rosa"
          "Bea", "Dev", "Eli", "Fay", "Gus", "Ines", "Jo", "Kai", "Lena"]  # fmt: skip
 FLOAT_COUNT = {2000: 4, 1000: 4, 500: 4, 100: 15, 25: 16, 10: 10, 5: 10}  # $165.50
 DENOMINATIONS = [10000, 5000, 2000, 1000, 500, 100, 25, 10, 5, 1]
+# Minutes from sending a round to its ticket bumped as made: fixed, not drawn, so that a seed
+# gives the same checks as before the simulation bumped its tickets.
+MAKING_MINUTES = {"bar": 4, "grill": 12}
 
 
 @dataclass
@@ -132,6 +136,7 @@ def _serve_check(rng, cast, device, moment) -> tuple[Tab, int]:
             _order_round(rng, cast, tab, cashier, device, adults)
             tabs.send_to_preparation(tab_id=tab.id, staff=cashier)
             _maybe_void_sent(rng, cast, tab, cashier)
+        _bump_tickets(tab, at)
     pay_at = moment + datetime.timedelta(minutes=rounds * 30 + rng.randint(5, 40))
     games.play_a_game(rng, tab=tab, staff=cashier, manager=cast.manager, device=device,
                       start=moment, end=pay_at)  # fmt: skip
@@ -170,6 +175,14 @@ def _maybe_void_sent(rng, cast, tab, cashier) -> None:
             tabs.void_line(
                 line_id=line.id, reason="kitchen error", staff=cashier, approved_by=cast.manager
             )
+
+
+def _bump_tickets(tab, sent_at) -> None:
+    """The bar and the grill make what was sent (or stop) and bump it off the kitchen display."""
+    for ticket in tab.tickets.filter(done_at__isnull=True).order_by("id"):
+        made_at = sent_at + datetime.timedelta(minutes=MAKING_MINUTES[ticket.station])
+        with clock.running_at(made_at):
+            tabs.bump_ticket(ticket_id=ticket.id)
 
 
 def _maybe_adjust(rng, cast, tab, cashier) -> None:

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from ledger.models import JournalEntry
 from ledger.selectors import account_balance
 from ledger.verification import verify_ledger
-from pos.models import Drawer, DrawerSession, Payment, Tab
+from pos.models import Drawer, DrawerSession, Payment, Tab, Ticket
 from pos.selectors import closed_check_tenders, ledger_sale_tenders
 from pos.services.devices import register_device
 
@@ -33,6 +33,8 @@ def test_two_simulated_days_reconcile_to_the_ledger_and_replay_as_a_no_op():
     assert Tab.objects.filter(status=Tab.Status.CLOSED).count() > 100
     assert not Tab.objects.filter(status=Tab.Status.OPEN).exists()
     assert not DrawerSession.objects.filter(status=DrawerSession.Status.OPEN).exists()
+    assert Ticket.objects.filter(kind=Ticket.Kind.ORDER).count() > 100
+    assert not Ticket.objects.filter(done_at__isnull=True).exists(), "the kitchen display is clear"
     assert account_balance(account="Assets:Cash:Drawer1") == account_balance(
         account="Assets:Cash:Drawer2"
     )
