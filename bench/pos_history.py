@@ -1,4 +1,5 @@
-"""A year of trading history for bench/pos_bench.py, built in minutes instead of hours.
+"""Trading history in bulk, built in minutes instead of hours: a year for bench/pos_bench.py,
+the older days of bench/ui_bench.py's 90 (with the treasury's days, through `after_day`).
 
 `manage.py simulate` drives every line, payment and drawer count through the services one
 statement at a time: several seconds per simulated day on this machine, so a year takes far
@@ -13,7 +14,8 @@ not on how those rows were typed in. So this module writes the same rows, in bul
   alcohol, games and merchandise, 1 to 3 rounds of 1 to 4 lines, required modifiers chosen,
   an age check on tabs with alcohol). A check's tab, lines (priced at the menu price with
   their modifiers, the item's standard cost and its category's tax rate, sent to the bar or
-  grill), its payment (65 % card, often with a tip; otherwise cash with change from a $20
+  grill: one ticket per round and station, bumped as made, as `pos.simulation` bumps them),
+  its payment (65 % card, often with a tip; otherwise cash with change from a $20
   note, into the tablet's open drawer), the audit trail of each step and an Idempotency-Key
   record per API call (open, each line, the payment) are bulk-inserted; the tab closed, with
   the figures `pos.pricing.check_figures` gives it (what the close service computes).
@@ -24,7 +26,7 @@ not on how those rows were typed in. So this module writes the same rows, in bul
   two-core machine; the rows and the entries are the same.)
 
 Not made here (simulate makes them): voids, comps, discounts, split checks, declined cards,
-refunds, paid-outs, drops, happy-hour prices and preparation tickets. The bench's step 5
+refunds, paid-outs, drops and happy-hour prices. bench/pos_bench.py's step 5
 (`verify_ledger`, `reconcile_tenders` over the whole range) checks what was written.
 """
 
@@ -33,6 +35,7 @@ import hashlib
 import random
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -52,12 +55,22 @@ from pos.models import (
     StaffMember,
     Tab,
     TabLine,
+    Ticket,
+    TicketLine,
 )
 from pos.models.payments import Tender
 from pos.pricing import CheckFigures, LineInput, check_figures
 from pos.reports import expected_cash_cents
 from pos.services import checkout, drawers
-from pos.simulation import CATEGORY_WEIGHTS, FLOAT_COUNT, NAMES, _arrivals, _at, _count_of
+from pos.simulation import (
+    CATEGORY_WEIGHTS,
+    FLOAT_COUNT,
+    MAKING_MINUTES,
+    NAMES,
+    _arrivals,
+    _at,
+    _count_of,
+)
 
 CARD_SHARE = 0.65
 API = "/api/v1"
@@ -80,8 +93,18 @@ class Venue:
     menu: dict[str, list[MenuLine]]
 
 
-def build(*, start: datetime.date, days: int, seed: int) -> dict[str, float]:
-    """Write `days` days of history from `start`; return counts and the seconds it took."""
+def build(
+    *,
+    start: datetime.date,
+    days: int,
+    seed: int,
+    after_day: Callable[[datetime.date], object] | None = None,
+) -> dict[str, float]:
+    """Write `days` days of history from `start`; return counts and the seconds it took.
+
+    `after_day(day)` runs once each day's checks and drawers are written (bench/ui_bench.py
+    runs the treasury's day there, as `pos.simulation` does after each simulated day).
+    """
     venue = _venue()
     began = time.perf_counter()
     totals = {"checks": 0, "lines": 0}
@@ -91,6 +114,8 @@ def build(*, start: datetime.date, days: int, seed: int) -> dict[str, float]:
         checks, lines = _day(rng, venue, day)
         totals["checks"] += checks
         totals["lines"] += lines
+        if after_day is not None:
+            after_day(day)
         if (offset + 1) % 30 == 0:
             elapsed = time.perf_counter() - began
             print(
@@ -139,6 +164,11 @@ def _day(rng: random.Random, venue: Venue, day: datetime.date) -> tuple[int, int
         for check in checks:
             check.attach()
         TabLine.objects.bulk_create([line for check in checks for line in check.lines])
+        sent = [ticket for check in checks for ticket in check.tickets()]
+        Ticket.objects.bulk_create([ticket for ticket, _ in sent])
+        TicketLine.objects.bulk_create(
+            [TicketLine(ticket=ticket, line=line) for ticket, lines in sent for line in lines]
+        )
         Payment.objects.bulk_create([check.payment for check in checks])
         Activity.objects.bulk_create([a for check in checks for a in check.activities()])
         IdempotencyRecord.objects.bulk_create([r for check in checks for r in check.key_records()])
@@ -177,6 +207,27 @@ class Check:
         for line in self.lines:
             line.tab = self.tab
         self.payment.tab = self.tab
+
+    def tickets(self) -> list[tuple[Ticket, list[TabLine]]]:
+        """Each round's tickets to the bar and the grill, with their lines, bumped as made."""
+        rounds: dict[tuple, list[TabLine]] = {}
+        for line in self.lines:
+            if line.station:
+                rounds.setdefault((line.added_at, line.station), []).append(line)
+        return [
+            (
+                Ticket(
+                    tab=self.tab,
+                    station=station,
+                    kind=Ticket.Kind.ORDER,
+                    created_at=at,
+                    created_by=self.staff,
+                    done_at=at + datetime.timedelta(minutes=MAKING_MINUTES[station]),
+                ),
+                lines,
+            )
+            for (at, station), lines in rounds.items()
+        ]
 
     def activities(self) -> list[Activity]:
         def entry(action: str, at: datetime.datetime, **detail) -> Activity:

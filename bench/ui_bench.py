@@ -1,13 +1,26 @@
-"""Tablet-screen benchmark: in Chromium against a local server with simulated history; prints
-figures (it asserts nothing).
+"""Tablet-screen benchmark: in Chromium against a local server with 90 days of trading history;
+prints figures (it asserts nothing).
 
-    .venv/bin/python bench/ui_bench.py [--days 90] [--taps 60] [--pays 20] [--var-dir DIR]
+    .venv/bin/python bench/ui_bench.py [--days 90] [--simulate-days 7] [--taps 60] [--pays 20]
+                                       [--var-dir DIR]
 
-1. A scratch database in --var-dir (default: a new temporary folder): migrate, the demo venue,
-   then `manage.py simulate --days N` (the services, check by check: N days of history in the
-   tables the screens read). A folder that already holds a simulated database (the marker
-   file `simulated-days`, or any database there: an interrupted simulation keeps the days it
-   finished) is reused as it is, and the trading days it holds are counted and printed.
+1. A scratch SQLite database in --var-dir (default: a new temporary folder): migrate, the demo
+   venue, then --days days of history ending yesterday, made in two ways:
+   - the older days (all but the last --simulate-days) in bulk by bench/pos_history.py: each
+     day's checks, lines, payments, audit rows and sale entries (one balanced entry per check
+     through post_entry), both drawers opened and closed through their services, and after
+     each day the treasury's day (`treasury.simulation`: bills, gifts, program spending, the
+     earmark accrual), as `simulate` runs it: 1 to 3 s a day on a shared two-core machine;
+   - the last --simulate-days days by `manage.py simulate` (every check through the services,
+     about 200 queries each: voids, comps, discounts, split and declined cards, refunds,
+     games, drawer moves and blind counts, tickets to the bar and grill): 20 to 50 s a day
+     there, which is why it does not make all 90 (--simulate-days 90 does, in 30 to 70 min).
+   So the tables the screens read hold what 90 days leave behind: ~60 checks a day with their
+   lines, payments and sale entries, two drawer sessions a day, the treasury's postings.
+   How the history was made, how long it took, its size (checks, lines, tickets, drawer
+   sessions, ledger entries and postings) and `verify_ledger`'s verdict are printed. A folder
+   that already holds a database is migrated and reused as it is (the marker file `history`
+   says how it was made), and the trading days it holds are counted and printed.
 2. gunicorn serves the development settings with DEBUG turned off once loaded (no query log,
    as in production; `wsgi_app` below) on a free port, two workers with four threads each, as
    a small venue's server would; static files through whitenoise.
@@ -27,6 +40,8 @@ figures (it asserts nothing).
 """
 
 import argparse
+import datetime
+import io
 import os
 import signal
 import socket
@@ -44,14 +59,10 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
 ]  # fmt: skip
-MARKER = "simulated-days"
+MARKER = "history"
+SEED = 1
 TAP_ITEMS = ["Fries", "Onion rings", "Soft pretzel", "Mozzarella sticks", "Loaded nachos"]
 ITEM_TAP_TARGET_MS = 150
-DAYS_HELD = (  # days of history before today (a previous bench run adds checks today)
-    "from pos.clock import business_date; from pos.models import Tab; "
-    "print(Tab.objects.filter(status='closed', business_date__lt=business_date())"
-    ".values('business_date').distinct().count())"
-)
 
 # Click a tile, then wait for the server's ticket: queue empty and no row still pending.
 TAP_AND_WAIT = """(name) => new Promise((resolve) => {
@@ -72,31 +83,105 @@ TAP_AND_WAIT = """(name) => new Promise((resolve) => {
 })"""
 
 
-def manage(env: dict, *args: str) -> str:
-    done = subprocess.run(
-        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
-    )
-    if done.returncode:
-        sys.exit(f"manage.py {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
-    return done.stdout.strip()
+def setup_django(var_dir: Path) -> None:
+    """This process (and the server it starts) on the scratch database, without a query log."""
+    os.environ["TILLSHARE_VAR_DIR"] = str(var_dir)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.dev"
+    os.environ.pop("DATABASE_URL", None)
+    sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+    import django
+    from django.conf import settings
+
+    django.setup()
+    settings.DEBUG = False
 
 
-def prepare(var_dir: Path, days: int, env: dict) -> int:
-    """Migrate, load the demo venue and simulate `days` days unless already done; return days."""
+def prepare(var_dir: Path, days: int, simulate_days: int) -> str:
+    """Migrate, load the demo venue and write the history unless the folder holds a database.
+
+    Return how the history was made."""
+    from django.core.management import call_command
+
     marker = var_dir / MARKER
-    if marker.exists() or (var_dir / "tillshare.sqlite3").exists():
-        held = int(manage(env, "shell", "--no-imports", "-c", DAYS_HELD).split()[-1])
-        print(f"Reusing {var_dir}: {held} trading days of history already there.")
-        return held
+    reuse = (var_dir / "tillshare.sqlite3").exists()
     began = time.perf_counter()
-    manage(env, "migrate", "--no-input", "-v", "0")
-    manage(env, "demo")
-    print(f"Migrated and loaded the demo venue in {time.perf_counter() - began:.1f} s.")
+    call_command("migrate", interactive=False, verbosity=0)  # a reused folder may lag the code
+    if reuse:
+        made = marker.read_text() if marker.exists() else "how it was made is not recorded"
+        print(f"Reusing {var_dir}: {made}")
+        return f"reused {var_dir}: {made}"
+    call_command("demo", stdout=io.StringIO())
+    print(f"Migrated and loaded the demo venue in {time.perf_counter() - began:.0f} s.")
+    made = build_history(days, min(simulate_days, days))
+    marker.write_text(made)
+    return made
+
+
+def build_history(days: int, simulate_days: int) -> str:
+    """The older days in bulk with the treasury's days, the last ones simulated; say how."""
+    import pos_history
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from ledger.chart import CHART_OPENED_ON
+    from treasury.simulation import simulate_treasury_day
+
+    first = timezone.localdate() - datetime.timedelta(days=days)
+    if first < CHART_OPENED_ON:
+        sys.exit(
+            f"--days {days} would start on {first}, before the ledger opens ({CHART_OPENED_ON})"
+        )
+    bulk_days = days - simulate_days
+    simulated_from = first + datetime.timedelta(days=bulk_days)
+    print(f"History: {days} days, {first} to {timezone.localdate() - datetime.timedelta(days=1)}")
     began = time.perf_counter()
-    print(manage(env, "simulate", "--days", str(days), "--seed", "1"))
-    print(f"  (simulate took {time.perf_counter() - began:.0f} s)")
-    marker.write_text(str(days))
-    return days
+    if bulk_days:
+        made = pos_history.build(
+            start=first,
+            days=bulk_days,
+            seed=SEED,
+            after_day=lambda day: simulate_treasury_day(day=day, seed=SEED),
+        )
+        print(f"  {bulk_days} days in bulk (bench/pos_history.py, with the treasury's days): "
+              f"{made['checks']:,} checks in {time.perf_counter() - began:.0f} s")  # fmt: skip
+    bulk_s = time.perf_counter() - began
+    if simulate_days:
+        out = io.StringIO()
+        call_command("simulate", days=simulate_days, start=simulated_from.isoformat(),
+                     seed=SEED, stdout=out)  # fmt: skip
+        print(f"  {simulate_days} days by manage.py simulate: {out.getvalue().strip()}")
+    total_s = time.perf_counter() - began
+    return (
+        f"{days} days of history ending the day before {timezone.localdate()}: {bulk_days} in "
+        f"bulk ({bulk_s:.0f} s), then {simulate_days} simulated ({total_s - bulk_s:.0f} s); "
+        f"built in {total_s:.0f} s"
+    )
+
+
+def describe_history() -> str:
+    """The trading days before today, the rows the screens read, and verify_ledger's verdict."""
+    from django.db.models import Count
+
+    from ledger.models import JournalEntry, Posting
+    from ledger.verification import verify_ledger
+    from pos.clock import business_date
+    from pos.models import DrawerSession, Tab, TabLine, Ticket
+
+    closed = Tab.objects.filter(status=Tab.Status.CLOSED)
+    days = closed.filter(business_date__lt=business_date()).aggregate(
+        days=Count("business_date", distinct=True)
+    )["days"]
+    began = time.perf_counter()
+    verdict = verify_ledger().summary()
+    return (
+        f"{days} trading days before today; {closed.count():,} closed checks, "
+        f"{TabLine.objects.count():,} lines, {Ticket.objects.count():,} tickets "
+        f"({Ticket.objects.filter(done_at__isnull=True).count():,} not bumped), "
+        f"{DrawerSession.objects.count():,} drawer sessions, "
+        f"{JournalEntry.objects.filter(status=JournalEntry.Status.POSTED).count():,} ledger "
+        f"entries, {Posting.objects.count():,} postings\n"
+        f"verify_ledger ({time.perf_counter() - began:.0f} s): {verdict}"
+    )
 
 
 def free_port() -> int:
@@ -198,22 +283,28 @@ def drive(base_url: str, taps: int, pays: int) -> tuple[list[float], list[float]
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--days", type=int, default=90)
+    parser.add_argument("--days", type=int, default=90, help="days of history before today")
+    parser.add_argument(
+        "--simulate-days",
+        type=int,
+        default=7,
+        help="the last days of the history made by manage.py simulate; the others in bulk",
+    )
     parser.add_argument("--taps", type=int, default=60)
     parser.add_argument("--pays", type=int, default=20)
     parser.add_argument("--var-dir", type=Path)
     args = parser.parse_args()
     var_dir = args.var_dir or Path(tempfile.mkdtemp(prefix="ui-bench-"))
     var_dir.mkdir(parents=True, exist_ok=True)
-    env = {
-        **os.environ,
-        "TILLSHARE_VAR_DIR": str(var_dir),
-        "DJANGO_SETTINGS_MODULE": "config.settings.dev",
-    }
-    env.pop("DATABASE_URL", None)
-    days = prepare(var_dir, args.days, env)
+    setup_django(var_dir)
+    made = prepare(var_dir, args.days, args.simulate_days)
+    history = f"{made}\n{describe_history()}"
+    print(history, flush=True)
+    from django.db import connections
+
+    connections.close_all()  # the server has the database to itself while it is timed
     port = free_port()
-    server = serve(env, port)
+    server = serve(dict(os.environ), port)
     try:
         load_before = os.getloadavg()[0]
         tap_ms, server_ms, pay_ms = drive(f"http://127.0.0.1:{port}", args.taps, args.pays)
@@ -221,7 +312,7 @@ def main() -> None:
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=10)
-    print(f"\nSQLite, {days} simulated days of history, gunicorn 2 workers x 4 threads, Chromium")
+    print(f"\nSQLite, gunicorn 2 workers x 4 threads, Chromium; history:\n{history}")
     print(f"machine load average (1 min): {load_before:.1f} before, {load_after:.1f} after, "
           f"on {os.cpu_count()} CPUs")  # fmt: skip
     show("item tap -> ticket", tap_ms, ITEM_TAP_TARGET_MS)
