@@ -1,6 +1,6 @@
 """Load benchmark: 16 tablets at once against gunicorn, on PostgreSQL and SQLite; prints figures.
 
-    .venv/bin/python bench/load.py [--checks 480] [--solo-checks 30] [--tablets 16]
+    .venv/bin/python bench/load.py [--checks 192] [--solo-checks 20] [--tablets 16]
                                    [--workers 2] [--threads 4] [--think-ms 50 200]
                                    [--seed 20261126] [--backend sqlite|postgres|both]
 
@@ -27,15 +27,19 @@ backend on a fresh database: SQLite on a WAL file in a temporary directory
    server's log for 5xx answers and tracebacks.
 
 The tablets (bench/load_tablet.py) ring up realistic checks: tabs, lines with modifiers,
-sends, games started and stopped on the tab, splits by item and even splits, cash and card
-(the in-memory fake gateway) with tips; between two actions each waits a random think time,
-uniform in --think-ms (default 50 to 200 ms: a practised bartender's taps, much faster than
-a real evening, so the load is heavy), from a generator seeded per tablet (--seed + index).
+sends, lines added to another tablet's open check, games started and stopped on the tab,
+splits by item and even splits, cash and card (the in-memory fake gateway) with tips; between
+two actions each waits a random think time, uniform in --think-ms (default 50 to 200 ms: a
+practised bartender's taps, much faster than a real evening, so the load is heavy), from a
+generator seeded per tablet (--seed + index).
 
 Figures: throughput of phase 2 (checks closed and requests per second), p50 and p99 latency
-of each kind of request in each phase, errors (any answer but 200/201, or no answer after
-three sends; a game found taken by another tablet, 409 resource_busy, is counted apart: that
-is the venue working as designed), the mismatches, verify_ledger. Targets: zero errors, zero
+of each kind of request in each phase, the CPU per request of gunicorn, PostgreSQL and the
+tablets (from /proc: unlike latency it barely depends on the machine's other work), errors
+(any answer but 200/201, or no answer after three sends; a game found taken by another tablet,
+409 resource_busy, and a line for a check that closed meanwhile, 409 tab_not_open, are counted
+apart: that is the venue working as designed), the mismatches, verify_ledger. Targets: zero
+errors, zero
 mismatches, verify_ledger clean, and the p99 of "close check" (the payment that closes a check)
 under all the tablets at most 5x its p50 with one tablet, both measured in the same run.
 The machine's load average is printed: other work on a shared machine slows every figure.
@@ -58,7 +62,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from _common import ROOT, ms, report_result, run_backend, verdict
-from load_tablet import Failure, Tablet, read_menu
+from load_tablet import Failure, Floor, Tablet, read_menu
 
 CLOSE_RATIO_TARGET = 5.0
 WARMUP_CHECKS = 3
@@ -68,8 +72,8 @@ FLOOR_STAFF = [("casey", "1111"), ("jordan", "3333"), ("morgan", "2222")]
 FLOAT_COUNT = {"2000": 4, "1000": 4, "500": 4, "100": 15, "25": 16, "10": 10, "5": 10}
 DENOMINATIONS = [10000, 5000, 2000, 1000, 500, 100, 25, 10, 5, 1]
 KINDS = [
-    "open tab", "add line", "send", "read check", "board", "start game", "record games",
-    "stop game", "split", "even split", "pay part", "close check",
+    "open tab", "add line", "send", "add line elsewhere", "read check", "board", "start game",
+    "record games", "stop game", "split", "even split", "pay part", "close check",
 ]  # fmt: skip
 
 
@@ -131,7 +135,8 @@ def print_summary(results: list[dict]) -> None:
         print(
             f"{name} server log: {r['server_errors']} 5xx/tracebacks; drawers closed with "
             f"variance {r['variance']}; retries {t['retries'] + r['phase1']['retries']}; "
-            f"games found busy {t['busy']}"
+            f"games found busy {t['busy']}; lines for a check closed meanwhile "
+            f"{t['closed_meanwhile']}"
         )
 
 
@@ -163,10 +168,14 @@ def run_child(args: argparse.Namespace) -> int:
     load_before = os.getloadavg()[0]
     try:
         server.start()
+        floor = Floor()
         tablets = [
-            Tablet(port=server.port, device_token=token, seed=args.seed + n, think=think)
+            Tablet(
+                port=server.port, device_token=token, seed=args.seed + n, think=think,
+                floor=floor,
+            )
             for n, token in enumerate(tokens)
-        ]
+        ]  # fmt: skip
         sign_in_all(tablets)
         menu = read_menu(tablets[0])
         figure("menu (GET /catalog)", f"{len(menu)} items")
@@ -504,6 +513,7 @@ def phase_figures(tablets: list[Tablet], wall: float, cpu: dict[str, float]) -> 
         "opened": counts["checks opened"],
         "closed": counts["checks closed"],
         "busy": counts["games: found busy (409)"],
+        "closed_meanwhile": counts["elsewhere: check closed (409)"],
         "errors": len(errors),
         "retries": len(retries),
         "wall_s": wall,
@@ -556,6 +566,7 @@ def verify() -> dict:
         if entry_id is None or debits.get(entry_id, 0) != total + tips
     ]
     figure("closed checks vs their sale entries", f"{len(mismatched)} of {len(rows):,} differ")
+    figure("checks still open", str(Tab.objects.filter(status=Tab.Status.OPEN).count()))
     for line in mismatched[:5]:
         figure("mismatch", line)
     return {
@@ -569,8 +580,8 @@ def verify() -> dict:
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--checks", type=int, default=480, help="checks rung up in phase 2")
-    parser.add_argument("--solo-checks", type=int, default=30, help="checks of phase 1")
+    parser.add_argument("--checks", type=int, default=192, help="checks rung up in phase 2")
+    parser.add_argument("--solo-checks", type=int, default=20, help="checks of phase 1")
     parser.add_argument("--tablets", type=int, default=16, help="tablets in phase 2")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=4, help="threads per worker")

@@ -17,6 +17,9 @@ A check, as staff ring it up:
       is counted apart as a game found busy, not an error); per-game boards record games
     POST /tabs/{id}/lines, 2 to 5         "add line" (required modifiers chosen; 21+ confirmed)
     POST /tabs/{id}/send                  "send" (tickets for the bar and the grill)
+    one in four: a line on a check another tablet has open ("add line elsewhere", a drink
+      for a table served from the bar); 409 tab_not_open when that check closed meanwhile is
+      counted apart. The owner then finds more due than it read: it pays the rest.
     POST /rentals/sessions/{id}/stop      "stop game": the session becomes a line on the tab
     GET  /tabs/{id}                       "read check"
     then one of:
@@ -31,6 +34,7 @@ A check, as staff ring it up:
 import http.client
 import json
 import random
+import threading
 import time
 import uuid
 from collections import defaultdict
@@ -45,6 +49,7 @@ IDLE_RECONNECT_S = 5.0
 TIMEOUT_S = 120
 
 RENTAL_SHARE = 0.2
+ELSEWHERE_SHARE = 0.25
 SPLIT_SHARE = 0.2
 EVEN_SPLIT_SHARE = 0.15
 CASH_SHARE = 0.25
@@ -64,10 +69,34 @@ class MenuItem:
     age_restricted: bool
 
 
+class Floor:
+    """The checks open on the floor now (published once sent), which any tablet may add to."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.open: dict[int, int] = {}  # check id -> the tablet that opened it
+
+    def publish(self, tab_id: int, owner: int) -> None:
+        with self.lock:
+            self.open[tab_id] = owner
+
+    def withdraw(self, tab_id: int) -> None:
+        with self.lock:
+            self.open.pop(tab_id, None)
+
+    def other_than(self, owner: int, rng: random.Random) -> int | None:
+        with self.lock:
+            others = sorted(tab for tab, by in self.open.items() if by != owner)
+        return rng.choice(others) if others else None
+
+
 class Tablet:
     """A device, the staff member signed in on it, its connection, timings and counts."""
 
-    def __init__(self, *, port: int, device_token: str, seed: int, think: tuple[float, float]):
+    def __init__(
+        self, *, port: int, device_token: str, seed: int, think: tuple[float, float],
+        floor: Floor,
+    ) -> None:  # fmt: skip
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT_S)
         self.headers = {
             "Authorization": f"Device {device_token}",
@@ -75,6 +104,7 @@ class Tablet:
             "Accept": "application/json",
         }
         self.rng = random.Random(seed)
+        self.floor = floor
         self.think_range = think
         self.timings: dict[str, list[float]] = defaultdict(list)
         self.errors: list[str] = []
@@ -96,20 +126,20 @@ class Tablet:
         self.think()
         return self.send(kind, "GET", path)
 
-    def post(self, kind: str, path: str, body: dict, *, busy_ok: bool = False) -> dict | None:
+    def post(self, kind: str, path: str, body: dict, *, tolerate: tuple[str, ...] = ()):
         self.think()
-        return self.send(kind, "POST", path, body, key=str(uuid.uuid4()), busy_ok=busy_ok)
+        return self.send(kind, "POST", path, body, key=str(uuid.uuid4()), tolerate=tolerate)
 
     def think(self) -> None:
         time.sleep(self.rng.uniform(*self.think_range))
 
     def send(
         self, kind: str, method: str, path: str, body: dict | None = None, *,
-        key: str | None = None, busy_ok: bool = False,
+        key: str | None = None, tolerate: tuple[str, ...] = (),
     ) -> dict | None:  # fmt: skip
         """Send until answered (same key and body each time); time the answered send.
 
-        Return the JSON answer; None for a 409 resource_busy when busy_ok. Raise Failure.
+        Return the JSON answer; None for a 409 whose code is in `tolerate`. Raise Failure.
         """
         headers = dict(self.headers)
         if key:
@@ -137,7 +167,7 @@ class Tablet:
             self.last = (kind, response.status, time.perf_counter())
             break
         answer = json.loads(content) if content else {}
-        if response.status == 409 and busy_ok and answer.get("code") == "resource_busy":
+        if response.status == 409 and answer.get("code") in tolerate:
             return None
         if response.status not in (200, 201):
             raise Failure(f"{kind} {method} {path}: {response.status} {content[:240]!r}")
@@ -156,6 +186,9 @@ class Tablet:
         game = self.start_game(tab_id) if rng.random() < RENTAL_SHARE else None
         line_ids = [self.add_line(tab_id, rng.choice(menu)) for _ in range(rng.randint(2, 5))]
         self.post("send", f"/tabs/{tab_id}/send", {})
+        self.floor.publish(tab_id, self.device_id)
+        if rng.random() < ELSEWHERE_SHARE:
+            self.add_line_elsewhere(rng.choice(menu))
         if game is not None:
             self.stop_game(game)
         due = cents(self.get("read check", f"/tabs/{tab_id}")["figures"]["due"])
@@ -189,6 +222,21 @@ class Tablet:
         self.post("add line", f"/tabs/{tab_id}/lines", line)
         return line["line_id"]
 
+    def add_line_elsewhere(self, item: MenuItem) -> None:
+        """Add a line to a check another tablet has open (it may close meanwhile: 409)."""
+        tab_id = self.floor.other_than(self.device_id, self.rng)
+        if tab_id is None:
+            return
+        line = {
+            "line_id": str(uuid.uuid4()),
+            "item_id": item.id,
+            "modifier_ids": item.modifier_ids,
+            "age_confirmed": item.age_restricted,
+        }
+        path = f"/tabs/{tab_id}/lines"
+        added = self.post("add line elsewhere", path, line, tolerate=("tab_not_open",))
+        self.counts["lines added elsewhere" if added else "elsewhere: check closed (409)"] += 1
+
     def start_game(self, tab_id: int) -> dict | None:
         """Start a free game billed to the tab; None if none is free or another tablet won."""
         free = [row for row in self.get("board", "/rentals/board") if row["status"] == "free"]
@@ -202,7 +250,7 @@ class Tablet:
             "tab_id": tab_id,
             "players": self.rng.randint(1, 4),
         }
-        game = self.post("start game", "/rentals/sessions", session, busy_ok=True)
+        game = self.post("start game", "/rentals/sessions", session, tolerate=("resource_busy",))
         self.counts["games started" if game else "games: found busy (409)"] += 1
         return game
 
@@ -213,7 +261,24 @@ class Tablet:
         self.post("stop game", f"{path}/stop", {})
 
     def pay(self, tab_id: int, amount: int, *, closes: bool) -> None:
-        """Pay `amount` on the check; it must close exactly when `closes`."""
+        """Pay `amount` on the check; it must close exactly when `closes`.
+
+        When it should close but another tablet added a line meanwhile, pay what is due now.
+        """
+        kind = "close check" if closes else "pay part"
+        for _ in range(RETRIES):
+            if self.pay_once(tab_id, amount, kind) == "closed" or not closes:
+                break
+            self.counts["paid the rest (a line from another tablet)"] += 1
+            amount = cents(self.get("read check", f"/tabs/{tab_id}")["figures"]["due"])
+        else:
+            raise Failure(f"{kind}: check {tab_id} still open after paying {RETRIES} times")
+        if closes:
+            self.floor.withdraw(tab_id)
+            self.counts["checks closed"] += 1
+
+    def pay_once(self, tab_id: int, amount: int, kind: str) -> str:
+        """One payment; return the check's status after it."""
         body = {"payment_id": str(uuid.uuid4()), "amount": dollars(amount)}
         if self.rng.random() < CASH_SHARE:
             body |= {"tender": "cash", "tendered": dollars(-(-amount // 2000) * 2000)}
@@ -223,12 +288,10 @@ class Tablet:
             if amount + tip == DECLINED_CENTS:
                 tip += 1
             body |= {"tender": "card", "tip": dollars(tip)}
-        kind = "close check" if closes else "pay part"
         status = self.post(kind, f"/tabs/{tab_id}/payments", body)["tab"]["status"]
-        if (status == "closed") != closes:
+        if kind == "pay part" and status != "open":
             raise Failure(f"{kind}: check {tab_id} is {status} after paying {dollars(amount)}")
-        if closes:
-            self.counts["checks closed"] += 1
+        return status
 
 
 def read_menu(tablet: Tablet) -> list[MenuItem]:
