@@ -12,10 +12,10 @@ shape {code, message, details} (config/api.py).
 
 import hashlib
 import json
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
-from djmoney.contrib.django_rest_framework import MoneyField
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -25,6 +25,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.fields import CurrencyField, MoneyInputField
 from ledger.money import from_cents, to_cents
 from ledger.periods import quarter_named
 from treasury.exceptions import IdempotencyConflictError
@@ -138,7 +139,15 @@ class EarmarkApi(TreasuryApi):
 
 
 class FundsApi(TreasuryApi):
-    @extend_schema(operation_id="treasury_funds", responses={200: dict, **errors()})
+    class OutputSerializer(serializers.Serializer):
+        program = serializers.CharField(help_text="The program's slug.")
+        designated = serializers.CharField(help_text="Dollars and cents, like every amount.")
+        restricted = serializers.CharField()
+        committed = serializers.CharField()
+        available = serializers.CharField()
+
+    @extend_schema(operation_id="treasury_funds", responses={200: OutputSerializer(many=True),
+                                                             **errors()})  # fmt: skip
     def get(self, request: Request) -> Response:
         return Response([
             {"program": f.program.slug, "designated": str(from_cents(f.designated, "USD").amount),
@@ -158,7 +167,8 @@ class DisbursementCreateApi(TreasuryApi):
         help_type = serializers.CharField(max_length=60)
         public_title = serializers.CharField(max_length=120)
         private_note = serializers.CharField(allow_blank=True, default="")
-        amount = MoneyField(max_digits=14, decimal_places=2, default_currency="USD")
+        amount = MoneyInputField()
+        currency = CurrencyField()
 
     @extend_schema(operation_id="treasury_disbursement_request", request=InputSerializer,
                    parameters=[IDEMPOTENCY_KEY],
@@ -167,6 +177,7 @@ class DisbursementCreateApi(TreasuryApi):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
+        values.pop("currency")  # checked; the amount carries it
 
         def action() -> Response:
             item = flow.request_disbursement(
@@ -224,7 +235,8 @@ class CloseApi(TreasuryApi):
                       for title, step in steps],
         })  # fmt: skip
 
-    @extend_schema(operation_id="treasury_close_checklist", responses={200: dict, **errors()})
+    @extend_schema(operation_id="treasury_close_checklist",
+                   responses={200: dict, **errors(404)})  # fmt: skip
     def get(self, request: Request, period: str) -> Response:
         try:
             quarter_named(period)
@@ -240,7 +252,7 @@ class CloseApi(TreasuryApi):
         })  # fmt: skip
 
     @extend_schema(operation_id="treasury_close_run", request=None, parameters=[IDEMPOTENCY_KEY],
-                   responses={200: dict, **errors(409)})  # fmt: skip
+                   responses={200: dict, **errors(400, 409)})  # fmt: skip
     def post(self, request: Request, period: str) -> Response:
         return self.keyed(request, lambda: self._answer(run_close(period=period,
                                                                   user=request.user)))  # fmt: skip
@@ -254,14 +266,15 @@ class PolicyApi(TreasuryApi):
         floor_percent = serializers.DecimalField(max_digits=5, decimal_places=2)
         share_percent = serializers.DecimalField(max_digits=5, decimal_places=2)
         weights = serializers.DictField(child=serializers.IntegerField(min_value=0))
-        dual_approval = MoneyField(max_digits=14, decimal_places=2, default_currency="USD")
+        dual_approval = MoneyInputField(allow_zero=True)
         pay_it_forward_mode = serializers.ChoiceField(
             choices=TreasuryPolicy.PayItForwardMode.choices
         )
-        meal_credit = MoneyField(max_digits=8, decimal_places=2, default_currency="USD")
+        meal_credit = MoneyInputField(max_value=Decimal("999999.99"))
         rollover_days = serializers.IntegerField(min_value=1, max_value=3650)
         rollover_program = serializers.SlugField()
         note = serializers.CharField(allow_blank=True, default="")
+        currency = CurrencyField()
 
     @extend_schema(operation_id="treasury_policy_version", request=InputSerializer,
                    parameters=[IDEMPOTENCY_KEY], responses={201: dict, **errors(400)})  # fmt: skip
@@ -269,6 +282,7 @@ class PolicyApi(TreasuryApi):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
+        values.pop("currency")  # checked; the amounts carry it
         return self.keyed(request, lambda: self._set(request, dict(values)))
 
     def _set(self, request: Request, values: dict) -> Response:

@@ -1,8 +1,9 @@
-"""Money in the API: `AmountField` for input (djmoney's DRF MoneyField), `CentsField` for output.
+"""Money in the API: `AmountField` for input, `CentsField` for output.
 
-Input amounts are decimal strings (or JSON numbers) with at most the currency's decimals, in
-the body's `currency` (`CurrencyField`, USD only): "12.345", "-1", "1e3" past the digit limit,
-"EUR" and "abc" are refused by validation, with the field named, before any service runs.
+Input amounts go through the project's one money parser, config.fields.MoneyInputField (the
+treasury's API uses it too): decimal strings (or JSON numbers) with at most two decimals, in
+the body's `currency` (`CurrencyField`, USD only): "12.345", "-1", "1e3", "NaN", "١٢٣", "EUR"
+and "abc" are refused by validation, with the field named, before any service runs.
 Output amounts come from integer cents and are rendered with exactly two decimals; the answer
 names their currency once (`CurrencyOutputField`).
 """
@@ -10,55 +11,27 @@ names their currency once (`CurrencyOutputField`).
 from decimal import Decimal
 
 from django.conf import settings
-from djmoney.contrib.django_rest_framework import MoneyField
-from djmoney.contrib.django_rest_framework.fields import _PrimitiveMoney
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from config.fields import CurrencyField, MoneyInputField
 from ledger.money import format_cents
 
 ONE_CENT = Decimal("0.01")
-NOT_ACCEPTED = "This till takes {currencies} only, not {{input!r}}"
+__all__ = ["ONE_CENT", "AmountField", "CentsField", "CurrencyField", "CurrencyOutputField"]
 
 
-class AmountField(MoneyField):
-    """A positive amount (zero too if allow_zero) of Money in the body's `currency` field."""
-
-    def __init__(self, *, allow_zero: bool = False, **kwargs) -> None:
-        super().__init__(
-            max_digits=10,
-            decimal_places=2,
-            min_value=Decimal(0) if allow_zero else ONE_CENT,
-            default_currency=settings.DEFAULT_CURRENCY,
-            **kwargs,
-        )
-
-    def get_value(self, data):
-        # One `currency` per body for all its amounts, instead of djmoney's `<field>_currency`.
-        amount = serializers.DecimalField.get_value(self, data)
-        if amount is serializers.empty or amount is None:
-            return amount
-        currency = data.get("currency")  # checked by the body's CurrencyField
-        if not isinstance(currency, str):
-            currency = self.default_currency
-        return _PrimitiveMoney(amount=amount, currency=currency)
+class AmountField(MoneyInputField):
+    """Money input of the point of sale: the project's one parser (config.fields)."""
 
 
-class CurrencyField(serializers.ChoiceField):
-    def __init__(self, **kwargs) -> None:
-        super().__init__(
-            choices=list(settings.CURRENCIES),
-            default=settings.DEFAULT_CURRENCY,
-            error_messages={
-                "invalid_choice": NOT_ACCEPTED.format(currencies=", ".join(settings.CURRENCIES))
-            },
-            help_text="Currency of every amount in this body.",
-            **kwargs,
-        )
+# A string, as rendered: a JSON number would invite clients to parse money as a float.
+CENTS_SCHEMA = {"type": "string", "format": "decimal", "pattern": r"^-?\d+\.\d{2}$",
+                "example": "17.86"}  # fmt: skip
 
 
-@extend_schema_field(OpenApiTypes.DECIMAL)
+@extend_schema_field(CENTS_SCHEMA)
 class CentsField(serializers.Field):
     """Integer cents rendered as a decimal string: 1786 -> "17.86"."""
 

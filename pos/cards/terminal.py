@@ -24,7 +24,12 @@ from ledger.money import to_cents
 from pos import clock
 from pos.cards.models import CardAttempt, Reader
 from pos.cards.postings import post_fee, record_transaction
-from pos.exceptions import IdempotencyConflictError, InvalidInputError, PaymentError
+from pos.exceptions import (
+    IdempotencyConflictError,
+    InvalidInputError,
+    NotFoundError,
+    PaymentError,
+)
 from pos.gateway import GatewayResult, GatewayUnavailableError, get_gateway
 from pos.models import Device, Payment, StaffMember, Tab
 from pos.services.activity import record
@@ -125,10 +130,13 @@ def hold_card(
 
 
 def cancel_attempt(*, attempt_id: uuid.UUID, staff: StaffMember, device: Device) -> CardAttempt:
-    """Stop a card attempt waiting on the reader, or release a hold. Raise PaymentError."""
+    """Stop a card attempt waiting on the reader, or release a hold.
+
+    Raise NotFoundError, PaymentError.
+    """
     attempt = CardAttempt.objects.filter(id=attempt_id).select_related("reader").first()
     if attempt is None:
-        raise InvalidInputError(f"There is no card attempt {attempt_id}")
+        raise NotFoundError(f"There is no card attempt {attempt_id}")
     if attempt.status == CardAttempt.Status.CANCELLED:
         return attempt
     if attempt.status not in (CardAttempt.Status.PROCESSING, CardAttempt.Status.AUTHORIZED):

@@ -22,7 +22,7 @@ from ledger.money import from_cents, to_cents
 from pos import clock
 from pos.clock import business_date
 from pos.exceptions import InvalidInputError, PaymentError
-from pos.models import Device, Item, Payment, StaffMember, Tab, TabLine
+from pos.models import Device, Item, Payment, StaffMember, TabLine
 from pos.models.catalog import Category
 from pos.models.payments import Tender
 from pos.selectors import balance_due
@@ -71,15 +71,20 @@ def add_donation(
     return line
 
 
+@transaction.atomic
 def round_up(
     *, tab_id: int, line_id: uuid.UUID, program: str | None = None, staff: StaffMember,
     device: Device,
 ) -> TabLine:  # fmt: skip
-    """Round the check up to the next dollar with a donation. Raise InvalidInputError."""
+    """Round the check up to the next dollar with a donation.
+
+    Raise InvalidInputError, NotFoundError (no such check), TabNotOpenError.
+    """
     existing = TabLine.objects.filter(id=line_id).first()
     if existing is not None:
         return existing
-    cents = round_up_cents(balance_due(Tab.objects.get(id=tab_id)))
+    # Locked before its balance is read: a payment landing meanwhile cannot skew the round-up.
+    cents = round_up_cents(balance_due(lock_open_tab(tab_id)))
     if not cents:
         raise InvalidInputError(NOTHING_TO_ROUND.format(tab=tab_id))
     return add_donation(tab_id=tab_id, line_id=line_id, amount=from_cents(cents, "USD"),

@@ -282,8 +282,8 @@ def test_field_messages_say_what_is_wrong(tablet, setting):
 
     assert cents["message"] == "Some of the input is not valid: amount, tip and currency"
     assert cents["details"] == {
-        "amount": ["Ensure that there are no more than 2 decimal places."],
-        "tip": ["Ensure this value is greater than or equal to 0."],
+        "amount": ["At most two decimals (whole cents): '1.005' is not rounded for you"],
+        "tip": ["The amount cannot be negative, not '-1'"],
         "currency": ["This till takes USD only, not 'EUR'"],
     }
 
