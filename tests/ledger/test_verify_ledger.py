@@ -1,11 +1,12 @@
 """verify_ledger finds tampering that went around the triggers, and names the first bad entry."""
 
+import contextlib
 import datetime
 import uuid
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from ledger import triggers
 from ledger.models import JournalEntry
@@ -108,3 +109,82 @@ def test_a_chain_head_out_of_step_is_found(history):
     tamper("UPDATE ledger_chainhead SET seq = 99")
 
     assert verify_ledger().problem == "chain head says seq 99, but the last entry is seq 6"
+
+
+@contextlib.contextmanager
+def triggers_bypassed(*tables: str):
+    """As the database's owner would: the tables' triggers off for the block, then restored.
+
+    PostgreSQL: ALTER TABLE ... DISABLE TRIGGER USER (the table owner may; no superuser).
+    SQLite: drop each trigger, keeping its SQL, and create it again afterwards.
+    """
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The history is still inside the test's transaction: run its deferred checks now,
+            # as its COMMIT would have (ALTER TABLE refuses a table with pending trigger events).
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            for table in tables:
+                cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
+            yield cursor
+            for table in tables:
+                cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+            return
+        placeholders = ", ".join(["%s"] * len(tables))
+        cursor.execute(
+            f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+            f"AND tbl_name IN ({placeholders})",
+            tables,
+        )
+        saved = cursor.fetchall()
+        for name, _ in saved:
+            cursor.execute(f"DROP TRIGGER {name}")
+        yield cursor
+        for _, sql in saved:
+            cursor.execute(sql)
+
+
+def assert_triggers_back_in_force(entry_id):
+    assert triggers.installed(connection) == triggers.expected(connection)
+    with (
+        pytest.raises((IntegrityError, DatabaseError), match="ledger_posting_immutable"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(
+            "UPDATE ledger_posting SET memo = 'again' WHERE entry_id = %s", [db_id(entry_id)]
+        )
+
+
+def test_an_amount_moved_by_the_owner_with_the_triggers_off_is_named(history):
+    """A $2.25 sale cut to $1.25 on both sides: still balanced, so only the hash can tell."""
+    victim = history[2]
+    with triggers_bypassed("ledger_posting") as cursor:
+        cursor.execute(
+            "UPDATE ledger_posting SET amount = amount - 100 WHERE entry_id = %s",
+            [db_id(victim.id)],
+        )
+    assert_triggers_back_in_force(victim.id)
+
+    with pytest.raises(CommandError) as caught:
+        call_command("verify_ledger")
+
+    assert str(caught.value).startswith(
+        f"ledger FAILED: entry {victim.id} (seq 3): its rows no longer match its hash; it was "
+        "altered - 2 entries, 4 postings, chain head seq 2 "
+    )
+
+
+def test_an_entry_redated_by_the_owner_with_the_triggers_off_is_named(history):
+    """The header and its postings moved together, so only the hash can tell."""
+    victim = history[4]
+    with triggers_bypassed("ledger_journalentry", "ledger_posting") as cursor:
+        for table, column in (("ledger_journalentry", "id"), ("ledger_posting", "entry_id")):
+            cursor.execute(
+                f"UPDATE {table} SET effective_date = %s WHERE {column} = %s",
+                [datetime.date(2026, 3, 1), db_id(victim.id)],
+            )
+    assert_triggers_back_in_force(victim.id)
+
+    assert verify_ledger().problem == (
+        f"entry {victim.id} (seq 5): its rows no longer match its hash; it was altered"
+    )

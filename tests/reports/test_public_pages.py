@@ -78,6 +78,24 @@ def test_verify_report_passes_on_the_download_and_fails_on_a_changed_number(
     call_command("verify_report", str(path), seals=str(seals))
 
 
+def test_verify_report_fails_on_a_download_rewritten_with_the_same_figures(
+    client, published, tmp_path
+):
+    original = client.get("/transparency/2026q1.json").content
+    pretty = tmp_path / "pretty.json"
+    pretty.write_text(json.dumps(json.loads(original), indent=2, sort_keys=True))
+    with pytest.raises(CommandError, match=r"not in canonical form \(it was re-written\)"):
+        call_command("verify_report", str(pretty))
+    # One byte of the canonical text changed in place: a digit of the first amount.
+    edited = bytearray(original)
+    at = original.index(b'"amount":') + len(b'"amount":')
+    edited[at] = ord("9") if edited[at] != ord("9") else ord("8")
+    tampered = tmp_path / "edited.json"
+    tampered.write_bytes(bytes(edited))
+    with pytest.raises(CommandError, match="not among the published seals"):
+        call_command("verify_report", str(tampered))
+
+
 def test_the_workflow_screen_drafts_approves_and_publishes(client, closed_quarter):
     people = closed_quarter
     client.force_login(people["treasurer"])
