@@ -1,10 +1,12 @@
 """Top-level URLs: home page, health check, admin, the POS API (/api/v1/), schema and docs."""
 
+from csp.decorators import csp_update
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from config.csp import DOCS_POLICY_UPDATE
 from config.health import healthz
 
 urlpatterns = [
@@ -19,5 +21,10 @@ urlpatterns = [
     # After the apps: pos.urls ends with the JSON 404 for any other path under /api/v1/.
     path("", include("pos.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Swagger UI's own script from this site (?script), its bundle from the CDN (config/csp.py).
+    path(
+        "api/docs/",
+        csp_update(DOCS_POLICY_UPDATE)(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
+        name="api-docs",
+    ),
 ]

@@ -32,6 +32,9 @@ STYLE = Style(
 # The waterfall's first series is the invisible base each visible step floats on.
 WATERFALL_STYLE = Style(**{**STYLE.to_dict(), "colors": ("#ffffff00", "#1f5f8b")})
 COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+# pygal writes its config as an inline <script> even with js=[]: the picture needs none, and the
+# site's Content-Security-Policy (config/csp.py) refuses inline scripts.
+SCRIPT = re.compile(r"<script\b.*?</script>", re.S)
 
 
 def _dollars(cents: int) -> float:
@@ -41,7 +44,7 @@ def _dollars(cents: int) -> float:
 
 def _svg(chart, key: str, title: str, description: str) -> str:
     chart.uuid = key  # pygal's id is random per chart; a fixed one keeps the PDF reproducible
-    svg = COMMENT.sub("", chart.render(is_unicode=True))
+    svg = SCRIPT.sub("", COMMENT.sub("", chart.render(is_unicode=True)))
     head = svg.index(">") + 1
     opening = svg[:head].replace(
         "<svg ", f'<svg role="img" aria-labelledby="{key}-title {key}-desc" ', 1

@@ -378,6 +378,14 @@
   document.addEventListener("htmx:afterRequest", function (event) { waitingFor(event.detail.elt, false); });
   document.addEventListener("htmx:abort", function (event) { waitingFor(event.target, false); });
 
+  /* ---- a polling refresh waits while someone fills in a form inside it (no eval: CSP) ---- */
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var polling = event.detail.elt;
+    if (!polling || !polling.hasAttribute || !polling.hasAttribute("data-pause-while-editing")) return;
+    var form = document.activeElement && document.activeElement.closest("form");
+    if (form && polling.contains(form)) event.preventDefault();
+  });
+
   window.Tillshare = { queue: loadQueue, flush: flush, uuid4: uuid4, isOnline: function () { return online; } };
   showUnsent(loadQueue().length);
   renderPending();

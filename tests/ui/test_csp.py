@@ -1,0 +1,92 @@
+"""The screens work under production's Content-Security-Policy (config/csp.py) in Chromium,
+with no violation: the tablet's order screen (tap an item, the line reaches the server), the
+games board (its refresh, which no longer evaluates a string), and the public transparency
+pages with a published quarter (inline SVG charts, the inlined stylesheet).
+
+The test server runs the test settings, so each response gets production's header here, on its
+way to the browser (Playwright's routing). A control proves the policy is really enforced and
+its violations really caught: an injected inline script is refused and reported.
+"""
+
+import pytest
+from csp.utils import build_policy
+from playwright.sync_api import expect
+
+from config.csp import CONTENT_SECURITY_POLICY
+from tests.reports.conftest import closed_quarter, people, published  # noqa: F401 (fixtures)
+from tests.ui.screens import open_tab, sign_in, tap_item
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+HEADER = build_policy(config=CONTENT_SECURITY_POLICY["DIRECTIVES"])
+WATCH = """
+window.__violations = [];
+document.addEventListener("securitypolicyviolation", function (e) {
+  window.__violations.push(e.violatedDirective + " " + (e.blockedURI || "inline") + " at " +
+                           e.sourceFile + ":" + e.lineNumber);
+});
+"""
+
+
+def under_production_csp(page) -> list[str]:
+    """Give every response production's CSP header; return the list the violations go to."""
+    console: list[str] = []
+
+    def with_policy(route) -> None:
+        response = route.fetch(max_redirects=0)  # the browser follows redirects itself
+        route.fulfill(response=response,
+                      headers={**response.headers, "content-security-policy": HEADER})  # fmt: skip
+
+    page.route("**/*", with_policy)
+    page.add_init_script(WATCH)
+    page.on("console", lambda m: console.append(m.text) if "Security Policy" in m.text else None)
+    return console
+
+
+def violations(page, console: list[str]) -> list[str]:
+    return [*page.evaluate("window.__violations"), *console]
+
+
+def refused_inline_script(page) -> bool:
+    """Inject an inline script: under the policy it does not run, and it is reported."""
+    ran = page.evaluate("""() => {
+        const s = document.createElement("script");
+        s.textContent = "window.__inlineRan = true";
+        document.head.appendChild(s);
+        return window.__inlineRan === true;
+    }""")
+    page.wait_for_function("() => window.__violations.length > 0")  # a function: no eval
+    return not ran
+
+
+def test_the_order_screen_and_the_games_board_run_under_the_policy(venue, new_page):
+    page = new_page()
+    console = under_production_csp(page)
+    sign_in(page)
+    tab_id = open_tab(page, "Ari")
+    tap_item(page, "Sticker", category="Merchandise")
+    # (screens.wait_until_sent passes an expression, which Playwright evaluates: not under CSP)
+    page.wait_for_function("() => window.Tillshare && window.Tillshare.queue().length === 0")
+    expect(page.locator("#ticket")).to_contain_text("Sticker")
+    page.goto("/tablet/rentals/")
+    with page.expect_request("**/tablet/rentals/"):  # the board refreshes itself
+        pass
+    page.goto(f"/tablet/tabs/{tab_id}/pay")
+    assert violations(page, console) == []
+    assert refused_inline_script(page)
+    page.unroute_all(behavior="ignoreErrors")  # the board may still be polling
+
+
+@pytest.mark.usefixtures("published")
+def test_the_transparency_pages_run_under_the_policy(new_page):
+    page = new_page(theme="light")
+    console = under_production_csp(page)
+    for url in ("/transparency/", "/transparency/2026q1/", "/transparency/2026q1/?lang=es"):
+        response = page.goto(url)
+        assert response is not None, url
+        assert response.status == 200, url
+        assert response.headers["content-security-policy"] == HEADER
+        assert violations(page, console) == [], url
+    expect(page.locator("svg").first).to_be_visible()
+    assert refused_inline_script(page)
+    page.unroute_all(behavior="ignoreErrors")
