@@ -95,8 +95,6 @@ def test_a_backup_of_a_busy_database_restores_elsewhere_to_the_same_ledger(venue
     assert before <= head_seq < sales()
 
     restored = target.manage("restore", str(tmp_path / "busy.backup")).stdout
-    print(f"source before/after: {before}/{sales()} sales ({during} during the backup)")
-    print(out.getvalue() + restored)
 
     lines = restored.splitlines()
     assert STATE.search(lines[0]).groups() == (str(entries), str(head_seq), head_prefix)
@@ -119,6 +117,10 @@ def test_a_backup_of_a_busy_database_restores_elsewhere_to_the_same_ledger(venue
     final = JournalEntry.objects.order_by("-seq").first()
     assert f"chain head seq {final.seq} {final.hash[:16]}" in forced.splitlines()[1]
     assert target.query("SELECT seq, hash FROM ledger_chainhead") == [(final.seq, final.hash)]
+    print(
+        f"\n{WRITERS} writers: {before} sales before the backup, {during} committed while it ran, "
+        f"{final.seq} in all\n{out.getvalue()}{restored}then, forced, the final state:\n{forced}"
+    )
 
 
 @pytest.mark.django_db
