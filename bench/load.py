@@ -1,6 +1,6 @@
 """Load benchmark: 16 tablets at once against gunicorn, on PostgreSQL and SQLite; prints figures.
 
-    .venv/bin/python bench/load.py [--checks 192] [--solo-checks 20] [--tablets 16]
+    .venv/bin/python bench/load.py [--checks 144] [--solo-checks 16] [--tablets 16]
                                    [--workers 2] [--threads 4] [--think-ms 50 200]
                                    [--seed 20261126] [--backend sqlite|postgres|both]
 
@@ -124,6 +124,14 @@ def print_summary(results: list[dict]) -> None:
             for p, label in (("phase1", "one tablet"), ("phase2", f"{r['tablets']} tablets"))
         )
         print(f"{name} CPU per request: {cpu}")
+        # What the tablets ask for if nothing queued: each as fast as one tablet alone.
+        offered = r["tablets"] * r["phase1"]["requests_per_s"]
+        needed = offered * sum(r["phase1"]["cpu_per_request"].values())
+        print(
+            f"{name} offered load: {r['tablets']} tablets x {r['phase1']['requests_per_s']:.1f} "
+            f"requests/s (one tablet's pace alone) = {offered:.0f} requests/s, needing "
+            f"{needed:.1f} CPUs at phase 1's CPU per request ({os.cpu_count()} here, shared)"
+        )
         errors = r["phase1"]["errors"] + t["errors"]
         print(f"{name} errors: {errors} (target 0) " + verdict(errors == 0))
         m = r["mismatches"]
@@ -463,7 +471,8 @@ def phase(tablets: list[Tablet], menu, checks: int, meter: "CpuMeter", *, warmup
             except Failure as error:
                 tablet.errors.append(str(error))
 
-    threads = [threading.Thread(target=work, args=(tablet,)) for tablet in tablets]
+    # Daemons: a signal that stops the run (and gunicorn) need not wait for the tablets.
+    threads = [threading.Thread(target=work, args=(tablet,), daemon=True) for tablet in tablets]
     cpu = meter.read()
     started = time.perf_counter()
     for thread in threads:
@@ -580,8 +589,8 @@ def verify() -> dict:
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--checks", type=int, default=192, help="checks rung up in phase 2")
-    parser.add_argument("--solo-checks", type=int, default=20, help="checks of phase 1")
+    parser.add_argument("--checks", type=int, default=144, help="checks rung up in phase 2")
+    parser.add_argument("--solo-checks", type=int, default=16, help="checks of phase 1")
     parser.add_argument("--tablets", type=int, default=16, help="tablets in phase 2")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=4, help="threads per worker")
