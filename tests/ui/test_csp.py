@@ -1,7 +1,8 @@
 """The screens work under production's Content-Security-Policy (config/csp.py) in Chromium,
 with no violation: the tablet's order screen (tap an item, the line reaches the server), the
-games board (its refresh, which no longer evaluates a string), and the public transparency
-pages with a published quarter (inline SVG charts, the inlined stylesheet).
+games board (its refresh, which no longer evaluates a string), the public transparency pages
+with a published quarter (inline SVG charts, the inlined stylesheet), the treasurer's screens,
+the statements, the admin and the kitchen display.
 
 The test server runs the test settings, so each response gets production's header here, on its
 way to the browser (Playwright's routing). A control proves the policy is really enforced and
@@ -13,11 +14,14 @@ from csp.utils import build_policy
 from playwright.sync_api import expect
 
 from config.csp import CONTENT_SECURITY_POLICY
+from pos.demo import DEVICES, STAFF
 from tests.reports.conftest import closed_quarter, people, published  # noqa: F401 (fixtures)
 from tests.ui.screens import open_tab, sign_in, tap_item
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+KITCHEN = DEVICES[2][3]
+PASSWORDS = {username: password for username, _, _, _, password in STAFF}
 HEADER = build_policy(config=CONTENT_SECURITY_POLICY["DIRECTIVES"])
 WATCH = """
 window.__violations = [];
@@ -89,4 +93,28 @@ def test_the_transparency_pages_run_under_the_policy(new_page):
         assert violations(page, console) == [], url
     expect(page.locator("svg").first).to_be_visible()
     assert refused_inline_script(page)
+    page.unroute_all(behavior="ignoreErrors")
+
+
+def test_the_back_office_and_the_kitchen_run_under_the_policy(venue, new_page):
+    page = new_page(theme="light")
+    console = under_production_csp(page)
+    page.goto("/admin/login/?next=/treasurer/")
+    page.get_by_label("Username").fill("treasurer")
+    page.get_by_label("Password").fill(PASSWORDS["treasurer"])
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/treasurer/")
+    for url in ("/treasurer/", "/treasurer/disbursements/", "/treasurer/bank/",
+                "/treasurer/policy/", "/treasurer/close/2026Q1/", "/reports/statements/",
+                "/reports/statements/activities/", "/reports/transparency/",
+                "/admin/"):  # fmt: skip
+        response = page.goto(url)
+        assert response is not None, url
+        assert response.status == 200, url
+        assert violations(page, console) == [], url
+    sign_in(page, token=KITCHEN, staff=None)
+    page.goto("/kitchen/")
+    with page.expect_request("**/kitchen/tickets*"):  # the display refreshes itself
+        pass
+    assert violations(page, console) == []
     page.unroute_all(behavior="ignoreErrors")
