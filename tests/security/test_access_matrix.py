@@ -60,11 +60,7 @@ def view_methods(callback) -> set[str] | None:
     view_class = getattr(callback, "view_class", None)
     if view_class is None:
         return None
-    return {
-        m.upper()
-        for m in ("get", "post", "put", "patch", "delete")
-        if hasattr(view_class, m) and not (m == "get" and view_class.__name__.startswith("Redir"))
-    }
+    return {m.upper() for m in ("get", "post", "put", "patch", "delete") if hasattr(view_class, m)}
 
 
 def url_of(route: str) -> str:
