@@ -42,9 +42,18 @@ REPORT_REFUSED = "Drawer reports are for managers, the treasurer and admins"
 COUNT_HELP = 'Pieces per denomination in cents, e.g. {"2000": 5, "100": 20}.'
 
 
+class PiecesField(serializers.IntegerField):
+    """A number of notes or coins: a JSON integer, not true, 1.0, "12" or Arabic-Indic digits."""
+
+    def to_internal_value(self, data):
+        if type(data) is not int:
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 def count_field(**kwargs) -> serializers.DictField:
     return serializers.DictField(
-        child=serializers.IntegerField(min_value=0, max_value=9999), help_text=COUNT_HELP, **kwargs
+        child=PiecesField(min_value=0, max_value=9999), help_text=COUNT_HELP, **kwargs
     )
 
 

@@ -299,19 +299,21 @@ def close_drawer(
 def normalized_count(count: object) -> dict[int, int]:
     """Return {denomination: pieces} without zero counts. Raise InvalidInputError."""
     if not isinstance(count, dict):
-        raise InvalidInputError(COUNT_SHAPE)
+        raise InvalidInputError(COUNT_SHAPE, field="count")
     pieces: dict[int, int] = {}
     for key, number in count.items():
         denomination = key if isinstance(key, int) else _parse_int(key)
         if type(denomination) is not int or denomination not in DENOMINATIONS:
             raise InvalidInputError(
-                BAD_DENOMINATION.format(denomination=key, allowed=list(DENOMINATIONS))
+                BAD_DENOMINATION.format(denomination=key, allowed=list(DENOMINATIONS)),
+                field="count",
             )
         if denomination in pieces:
-            raise InvalidInputError(COUNTED_TWICE.format(denomination=denomination))
+            raise InvalidInputError(COUNTED_TWICE.format(denomination=denomination), field="count")
         if type(number) is not int or not 0 <= number <= MAX_PIECES:
             raise InvalidInputError(
-                BAD_PIECES.format(pieces=number, maximum=MAX_PIECES, denomination=denomination)
+                BAD_PIECES.format(pieces=number, maximum=MAX_PIECES, denomination=denomination),
+                field="count",
             )
         pieces[denomination] = number
     return {denomination: n for denomination, n in sorted(pieces.items()) if n}
@@ -322,7 +324,8 @@ def total_cents(pieces: dict[int, int]) -> int:
 
 
 def _parse_int(key: object) -> int | None:
-    return int(key) if isinstance(key, str) and key.isdecimal() else None
+    # ASCII digits only: int() would also read Arabic-Indic or fullwidth ones.
+    return int(key) if isinstance(key, str) and key.isascii() and key.isdecimal() else None
 
 
 def _as_json(pieces: dict[int, int]) -> dict[str, int]:
