@@ -11,7 +11,7 @@ from ledger.selectors import account_balance
 from ledger.verification import verify_ledger
 from pos.exceptions import ApprovalRequiredError, DrawerError, PaymentDeclinedError
 from pos.gateway import get_gateway
-from pos.models import Payment, Tab
+from pos.models import Activity, Payment, Tab
 from pos.rentals import overlap
 from pos.rentals.exceptions import BookingConflictError, DepositError
 from pos.rentals.models import BookingSlot, Deposit
@@ -320,6 +320,8 @@ def test_a_no_show_forfeits_the_deposit_and_frees_the_slot(floor, clock):
         ("C", FORFEITS, 3000), ("D", DEPOSITS, 3000),
     ]  # fmt: skip
     assert not BookingSlot.objects.filter(booking=booking, active=True).exists()
+    no_show = Activity.objects.get(action="booking.no_show")  # the override names its manager
+    assert (no_show.staff, no_show.approved_by) == (floor.cashier, floor.manager)
     book(floor, local(19), local(20), [floor.table1], name="Walk-in party")
 
 

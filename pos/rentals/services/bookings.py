@@ -112,7 +112,7 @@ def no_show(
 ) -> Booking:
     """The party never came: its slots are freed and its deposits kept (a manager approves)."""
     require_manager(approved_by, action=f"mark booking {booking_id} a no-show")
-    booking = _release(booking_id, Booking.Status.NO_SHOW, staff, device)
+    booking = _release(booking_id, Booking.Status.NO_SHOW, staff, device, approved_by)
     for deposit in booking.deposits.filter(status=Deposit.Status.HELD).exclude(kind="id_held"):
         forfeit_deposit(deposit_id=deposit.id, reason="no-show", staff=staff, device=device,
                         approved_by=approved_by)  # fmt: skip
@@ -125,7 +125,7 @@ def cancel_booking(*, booking_id: uuid.UUID, staff: StaffMember, device: Device)
 
 
 @transaction.atomic
-def _release(booking_id, status, staff, device) -> Booking:
+def _release(booking_id, status, staff, device, approved_by=None) -> Booking:
     booking = _lock(booking_id)
     if booking.status == status:
         return booking
@@ -133,7 +133,8 @@ def _release(booking_id, status, staff, device) -> Booking:
     booking.status = status
     booking.save(update_fields=["status"])
     booking.slots.update(active=False)
-    record(action=f"booking.{status}", staff=staff, device=device, booking=booking.id)
+    record(action=f"booking.{status}", staff=staff, device=device, approved_by=approved_by,
+           booking=booking.id)  # fmt: skip
     return booking
 
 
