@@ -113,7 +113,6 @@ def prepare(var_dir: Path, days: int, simulate_days: int) -> str:
     call_command("migrate", interactive=False, verbosity=0)  # a reused folder may lag the code
     if reuse:
         made = marker.read_text() if marker.exists() else "how it was made is not recorded"
-        print(f"Reusing {var_dir}: {made}")
         return f"reused {var_dir}: {made}"
     call_command("demo", stdout=io.StringIO())
     print(f"Migrated and loaded the demo venue in {time.perf_counter() - began:.0f} s.")
