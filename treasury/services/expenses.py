@@ -7,8 +7,11 @@ PNG or JPEG by their first bytes, not by the name the browser sent.
 
 The bank import reads a CSV (date, description, amount; money in positive), skips lines
 imported before (a fingerprint of the file's name, the line's position and content), and
-stores each line unmatched; `treasury.selectors.bank.suggestions` proposes matches and
-`match_bank_line` records the treasurer's choice.
+stores each line unmatched. A file past BANK_CSV_MAX_BYTES or CSV_MAX_LINES, not UTF-8, binary
+(NUL bytes), without the columns, or with any line that does not parse (a date, an amount in
+the API's grammar, a field past csv's size limit, extra fields) is refused whole, with the
+problem and the line named; nothing of it is imported. `treasury.selectors.bank.suggestions`
+proposes matches and `match_bank_line` records the treasurer's choice.
 """
 
 import csv
@@ -18,10 +21,12 @@ import io
 import uuid
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from djmoney.money import Money
 
+from config.fields import AMOUNT, MAX_AMOUNT
 from ledger.exceptions import InvalidEntryError
 from ledger.models import Account, EntryKind
 from ledger.money import to_cents
@@ -41,6 +46,15 @@ NOT_A_RECEIPT = "{name} is not a PDF, PNG or JPEG file"
 NATURE_PREFIXES = ("Expenses:", "Assets:Inventory:", "Assets:Prepaid")
 BAD_NATURE = "{account} is not a venue expense or stock account"
 BAD_CSV = "Line {line} of {name}: {problem}"
+BANK_CSV_MAX_BYTES = 2 * 1024 * 1024  # settings.TREASURY_BANK_CSV_MAX_BYTES overrides it
+CSV_MAX_LINES = 20_000
+CSV_COLUMNS = "{name} needs the columns date, description and amount"
+CSV_TOO_BIG = "{name} is larger than {limit} bytes; a bank statement may be at most that"
+CSV_TOO_LONG = "{name} has more than {lines} lines; import it a month at a time"
+CSV_NOT_UTF8 = "{name} is not UTF-8 text (byte {at} is not); export the statement as CSV"
+CSV_BINARY = "{name} is not a text file (it holds NUL bytes); export the statement as CSV"
+EXTRA_FIELDS = "more fields than the header has columns"
+BAD_AMOUNT = "{amount!r} is not an amount like -12.50 (at most {limit})"
 
 
 def store_receipt(*, name: str, content: bytes, user) -> Attachment:
@@ -138,9 +152,15 @@ def pay_bill(*, bill_id: uuid.UUID, user, paid_on: datetime.date) -> Bill:
 
 
 def _parse_row(name: str, number: int, row: dict) -> tuple[datetime.date, str, int]:
+    if None in row:  # csv puts a row's extra fields under None
+        raise InvalidInputError(BAD_CSV.format(line=number, name=name, problem=EXTRA_FIELDS))
     try:
         day = datetime.date.fromisoformat((row.get("date") or "").strip())
-        amount = Decimal((row.get("amount") or "").strip().replace(",", "").replace("$", ""))
+        text = (row.get("amount") or "").strip().replace(",", "").replace("$", "")
+        # The API's money grammar: ASCII digits, a sign, no exponent, NaN or infinity.
+        if not AMOUNT.fullmatch(text) or abs(Decimal(text)) > MAX_AMOUNT:
+            raise ValueError(BAD_AMOUNT.format(amount=row.get("amount"), limit=MAX_AMOUNT))
+        amount = Decimal(text)
         return day, (row.get("description") or "").strip()[:255], to_cents(Money(amount, "USD"))
     except (ValueError, InvalidOperation) as error:
         raise InvalidInputError(BAD_CSV.format(line=number, name=name, problem=error)) from error
@@ -151,34 +171,61 @@ def _parse_row(name: str, number: int, row: dict) -> tuple[datetime.date, str, i
 
 
 @transaction.atomic
-def import_bank_csv(*, name: str, content: str, user) -> list[BankLine]:
-    """Import a statement (columns date, description, amount). Return the lines added."""
+def import_bank_csv(*, name: str, content: bytes | str, user) -> list[BankLine]:
+    """Import a statement (columns date, description, amount). Return the lines added.
+
+    All or nothing: a file refused, or any line refused, imports no line (one transaction).
+    Raise InvalidInputError naming the problem (and the line), NotAllowedError.
+    """
     require_role(user, TREASURER, action="import a bank statement")
-    reader = csv.DictReader(io.StringIO(content))
-    if not reader.fieldnames or not {"date", "description", "amount"} <= {
-        f.strip().lower() for f in reader.fieldnames
-    }:
-        raise InvalidInputError(f"{name} needs the columns date, description and amount")
-    reader.fieldnames = [f.strip().lower() for f in reader.fieldnames]
-    added = []
-    for number, row in enumerate(reader, 2):
-        day, description, cents = _parse_row(name, number, row)
-        fingerprint = hashlib.sha256(
-            f"{name}|{number}|{day}|{description}|{cents}".encode()
-        ).hexdigest()
-        if BankLine.objects.filter(fingerprint=fingerprint).exists():
-            continue
-        added.append(
-            BankLine.objects.create(
-                statement=name[:120],
-                fingerprint=fingerprint,
-                posted_on=day,
-                description=description,
-                amount=cents,
-                imported_at=timezone.now(),
+    reader = csv.DictReader(io.StringIO(_statement_text(name, content)))
+    try:
+        fieldnames = reader.fieldnames
+        if not fieldnames or not {"date", "description", "amount"} <= {
+            f.strip().lower() for f in fieldnames
+        }:
+            raise InvalidInputError(CSV_COLUMNS.format(name=name))
+        reader.fieldnames = [f.strip().lower() for f in fieldnames]
+        added, number = [], 1
+        for number, row in enumerate(reader, 2):
+            if number > CSV_MAX_LINES:
+                raise InvalidInputError(CSV_TOO_LONG.format(name=name, lines=CSV_MAX_LINES))
+            day, description, cents = _parse_row(name, number, row)
+            fingerprint = hashlib.sha256(
+                f"{name}|{number}|{day}|{description}|{cents}".encode()
+            ).hexdigest()
+            if BankLine.objects.filter(fingerprint=fingerprint).exists():
+                continue
+            added.append(
+                BankLine.objects.create(
+                    statement=name[:120],
+                    fingerprint=fingerprint,
+                    posted_on=day,
+                    description=description,
+                    amount=cents,
+                    imported_at=timezone.now(),
+                )
             )
-        )
+    except csv.Error as error:  # a NUL byte, an unclosed quote, a field past csv's limit
+        # csv raises while reading the record after the last one parsed.
+        problem = BAD_CSV.format(line=number + 1, name=name, problem=error)
+        raise InvalidInputError(problem) from error
     return added
+
+
+def _statement_text(name: str, content: bytes | str) -> str:
+    """The statement as text: at most the size limit, UTF-8, no NUL. Raise InvalidInputError."""
+    limit = getattr(settings, "TREASURY_BANK_CSV_MAX_BYTES", BANK_CSV_MAX_BYTES)
+    data = content.encode() if isinstance(content, str) else content
+    if len(data) > limit:
+        raise InvalidInputError(CSV_TOO_BIG.format(name=name, limit=limit))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InvalidInputError(CSV_NOT_UTF8.format(name=name, at=error.start)) from error
+    if "\x00" in text:
+        raise InvalidInputError(CSV_BINARY.format(name=name))
+    return text
 
 
 @transaction.atomic
