@@ -14,6 +14,9 @@ import hashlib
 import json
 from dataclasses import dataclass
 
+# Where the value of seq sits in a chain record's canonical JSON (written with seq 0).
+SEQ_MARK = ',"seq":0,"source_ref":'
+
 
 @dataclass(frozen=True)
 class CanonicalPosting:
@@ -66,14 +69,31 @@ class CanonicalEntry:
         recorded_at: datetime.datetime,
         created_by: int | None,
     ) -> str:
+        head, tail = self.chain_parts(
+            entry_id=entry_id, recorded_at=recorded_at, created_by=created_by
+        )
+        return sha256_hex(f"{prev_hash}{head}{seq}{tail}")
+
+    def chain_parts(
+        self, *, entry_id: str, recorded_at: datetime.datetime, created_by: int | None
+    ) -> tuple[str, str]:
+        """Return the chain record's canonical JSON split around the value of seq: (head, tail).
+
+        hash = sha256(prev_hash + head + seq + tail). The parts let PostgreSQL's
+        ledger_post_entry hash the record once it holds the chain-head lock and knows seq and
+        prev_hash (ledger/functions.py); chain_hash hashes the same parts, so the two agree.
+        Keys sort "seq" just before "source_ref", and a quote inside a JSON string is always
+        escaped, so SEQ_MARK occurs exactly once.
+        """
         record = {
             **self.as_dict(),
             "id": entry_id,
-            "seq": seq,
+            "seq": 0,
             "recorded_at": recorded_at.astimezone(datetime.UTC).isoformat(timespec="microseconds"),
             "created_by": created_by,
         }
-        return sha256_hex(prev_hash + canonical_json(record))
+        head, tail = canonical_json(record).split(SEQ_MARK)
+        return head + ',"seq":', ',"source_ref":' + tail
 
     def first_difference(self, other: "CanonicalEntry") -> tuple[str, str] | None:
         """Return (field, detail) for the first way other differs from self, or None."""

@@ -7,6 +7,11 @@ seq and hash. The lock serializes posters on PostgreSQL; on SQLite, IMMEDIATE tr
 So the chain never forks and seq never has a gap; the database triggers check both again.
 Its statements live in `store.py` (fixed SQL: this is the hot path).
 
+What needs no database (amounts, sides, balance, the canonical content) is checked first. On
+PostgreSQL a usual entry then posts in one call (`store.post_new_entry`: new, open quarter,
+postable accounts in their currency, no reversal, no bound at stake); for anything else, and
+on SQLite, the full path reads the state under the lock, raises the typed error or posts.
+
 Idempotency follows TigerBeetle: the entry id is the client's UUID. Posting the same id with
 the same content returns the stored entry; with other content it raises EntryConflictError
 naming the first field that differs.
@@ -109,6 +114,48 @@ def post_entry(
             TOO_FEW_POSTINGS.format(entry_id=entry_id, count=len(lines)), entry_id=entry_id
         )
     quarter = quarter_of(effective_date)
+    canonical = _canonical(entry_id, kind, effective_date, memo, source_ref, reverses, lines)
+    fingerprint = canonical.fingerprint()
+    recorded_at = timezone.now()
+    created_by_id = created_by.pk if created_by is not None else None
+    row = {  # the stored row's columns known before the chain-head lock
+        "id": entry_id,
+        "status": JournalEntry.Status.POSTED,
+        "kind": kind,
+        "effective_date": effective_date,
+        "recorded_at": recorded_at,
+        "memo": memo,
+        "source_ref": source_ref,
+        "reverses_id": reverses,
+        "fingerprint": fingerprint,
+        "created_by_id": created_by_id,
+    }
+    if reverses is None:
+        posted = store.post_new_entry(
+            entry_id=entry_id,
+            kind=kind,
+            effective_date=effective_date,
+            quarter_start=quarter.start_date,
+            recorded_at=recorded_at,
+            memo=memo,
+            source_ref=source_ref,
+            fingerprint=fingerprint,
+            created_by_id=created_by_id,
+            postings=[
+                (p.account, p.currency, p.side, p.amount, p.memo) for p in canonical.postings
+            ],
+            chain_parts=canonical.chain_parts(
+                entry_id=str(entry_id), recorded_at=recorded_at, created_by=created_by_id
+            ),
+        )
+        if posted is not None:
+            return _stored(
+                row,
+                seq=posted.seq,
+                prev_hash=posted.prev_hash,
+                hash=posted.hash,
+                period_id=posted.period_id,
+            )
     # One read under the lock: the accounts, and the head and entry state, so that a
     # concurrent poster of the same id is seen here.
     state = store.read_for_posting(
@@ -118,10 +165,7 @@ def post_entry(
         day=effective_date,
     )
     accounts = _known_accounts(entry_id, lines, state.accounts)
-    canonical = _canonical(
-        entry_id, kind, effective_date, memo, source_ref, reverses, lines, accounts
-    )
-    fingerprint = canonical.fingerprint()
+    _check_currencies(entry_id, canonical.postings, accounts)
     head_seq, head_hash = state.head_seq, state.head_hash
     if state.stored_fingerprint is not None:
         return _replay(entry_id, state.stored_fingerprint, fingerprint, canonical)
@@ -139,8 +183,7 @@ def post_entry(
     _check_postable(entry_id, effective_date, accounts.values())
     _check_bounds(entry_id, canonical.postings, accounts)
 
-    seq, recorded_at = head_seq + 1, timezone.now()
-    created_by_id = created_by.pk if created_by is not None else None
+    seq = head_seq + 1
     entry_hash = canonical.chain_hash(
         prev_hash=head_hash,
         entry_id=str(entry_id),
@@ -164,23 +207,12 @@ def post_entry(
         prev_hash=head_hash,
         entry_hash=entry_hash,
     )
-    stored = {
-        "id": entry_id,
-        "seq": seq,
-        "status": JournalEntry.Status.POSTED,
-        "kind": kind,
-        "effective_date": effective_date,
-        "period_id": period_id,
-        "recorded_at": recorded_at,
-        "memo": memo,
-        "source_ref": source_ref,
-        "reverses_id": reverses,
-        "fingerprint": fingerprint,
-        "prev_hash": head_hash,
-        "hash": entry_hash,
-        "created_by_id": created_by_id,
-    }
-    # The row as the database now holds it, built the way a query result is (no refetch).
+    return _stored(row, seq=seq, prev_hash=head_hash, hash=entry_hash, period_id=period_id)
+
+
+def _stored(row: dict, **written) -> JournalEntry:
+    """The entry as the database now holds it, built the way a query result is (no refetch)."""
+    stored = {**row, **written}
     return JournalEntry.from_db(DEFAULT_DB_ALIAS, None, [stored[f] for f in ENTRY_COLUMNS])
 
 
@@ -238,39 +270,24 @@ def _known_accounts(
     return accounts
 
 
-def _canonical(
-    entry_id, kind, effective_date, memo, source_ref, reverses, lines, accounts
-) -> CanonicalEntry:
-    """Validate amounts, currencies and balance; return the entry's canonical content."""
+def _canonical(entry_id, kind, effective_date, memo, source_ref, reverses, lines) -> CanonicalEntry:
+    """Validate amounts, sides and balance; return the entry's canonical content."""
     postings = []
     net: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for number, line in enumerate(lines, 1):
-        account = accounts[line.account]
         cents = to_cents(line.amount)
         if cents <= 0:
             raise NonPositiveAmountError(
                 NON_POSITIVE_AMOUNT.format(
-                    entry_id=entry_id, line=number, account=account.name, amount=line.amount
+                    entry_id=entry_id, line=number, account=line.account, amount=line.amount
                 ),
                 entry_id=entry_id,
                 line=number,
             )
         currency = line.amount.currency.code
-        if currency != account.currency:
-            raise CurrencyMismatchError(
-                CURRENCY_MISMATCH.format(
-                    entry_id=entry_id,
-                    line=number,
-                    account=account.name,
-                    expected=account.currency,
-                    currency=currency,
-                ),
-                entry_id=entry_id,
-                line=number,
-            )
         side = Side(line.side)
         net[currency][0 if side == Side.DEBIT else 1] += cents
-        postings.append(CanonicalPosting(account.name, side.value, cents, currency, line.memo))
+        postings.append(CanonicalPosting(line.account, side.value, cents, currency, line.memo))
     for currency, (debits, credits) in sorted(net.items()):
         if debits != credits:
             raise UnbalancedEntryError(
@@ -291,6 +308,25 @@ def _canonical(
         reverses=str(reverses) if reverses else None,
         postings=tuple(postings),
     )
+
+
+def _check_currencies(
+    entry_id: uuid.UUID, postings: Sequence[CanonicalPosting], accounts: dict[str, AccountRow]
+) -> None:
+    for number, posting in enumerate(postings, 1):
+        expected = accounts[posting.account].currency
+        if posting.currency != expected:
+            raise CurrencyMismatchError(
+                CURRENCY_MISMATCH.format(
+                    entry_id=entry_id,
+                    line=number,
+                    account=posting.account,
+                    expected=expected,
+                    currency=posting.currency,
+                ),
+                entry_id=entry_id,
+                line=number,
+            )
 
 
 def _replay(

@@ -6,9 +6,13 @@ these 2-core machines, ten of them per entry), so it runs these few fixed statem
 Django's own connection and cursor instead: same transaction, same triggers, values adapted by
 Django's backend operations. Everything else in the ledger uses the ORM.
 
-A post is two steps: one read under the chain-head lock (`read_for_posting`: the head, the
-entry's state, the periods and the accounts) and one write (`insert_posted_entry`: the draft,
-its postings in one multi-row INSERT, the flip to posted and the new head).
+On PostgreSQL the usual entry (new, in an open quarter, to postable accounts, no reversal, no
+bound at stake) posts in ONE call, `post_new_entry`: the server-side function ledger_post_entry
+(ledger/functions.py) locks, checks, writes and hashes, and answers nothing when the entry is
+not that usual kind. Otherwise, and always on SQLite, a post is two steps: one read under the
+chain-head lock (`read_for_posting`: the head, the entry's state, the periods and the accounts)
+and one write (`insert_posted_entry`: the draft, its postings in one multi-row INSERT, the flip
+to posted and the new head).
 
 On PostgreSQL each step is ONE round trip: Django's default psycopg cursor binds parameters on
 the client and sends a parameterless query through the simple query protocol, which runs
@@ -57,6 +61,23 @@ POST = (
     "UPDATE ledger_journalentry SET status = 'posted', seq = %s, prev_hash = %s, hash = %s "
     "WHERE id = %s"
 )
+
+
+# "SELECT * FROM", not "SELECT fn(...)": a row, or none, and statement counters see a table name.
+POST_NEW = (
+    "SELECT * FROM ledger_post_entry(%s::uuid, %s, %s::date, %s::date, %s::timestamptz, %s, %s, "
+    "%s, %s, %s::text[], %s::text[], %s::text[], %s::bigint[], %s::text[], %s, %s)"
+)
+
+
+@dataclass(frozen=True)
+class PostedRow:
+    """What ledger_post_entry wrote besides what the caller sent."""
+
+    seq: int
+    prev_hash: str
+    hash: str
+    period_id: int
 
 
 @dataclass(frozen=True)
@@ -159,6 +180,52 @@ def _create_chain_head(db: BaseDatabaseWrapper) -> None:
             "ON CONFLICT (id) DO NOTHING",
             [GENESIS_HASH],
         )
+
+
+def post_new_entry(
+    *,
+    entry_id: uuid.UUID,
+    kind: str,
+    effective_date: datetime.date,
+    quarter_start: datetime.date,
+    recorded_at: datetime.datetime,
+    memo: str,
+    source_ref: str,
+    fingerprint: str,
+    created_by_id: int | None,
+    postings: list[tuple[str, str, str, int, str]],
+    chain_parts: tuple[str, str],
+) -> PostedRow | None:
+    """Post a usual entry in one call on PostgreSQL; None if it needs the two-step path.
+
+    postings are (account name, currency, side, cents, memo); chain_parts come from
+    `CanonicalEntry.chain_parts`. None means nothing was written: on SQLite, always.
+    """
+    db = connections[DEFAULT_DB_ALIAS]
+    if db.vendor != "postgresql":
+        return None
+    names, currencies, sides, amounts, memos = ([p[i] for p in postings] for i in range(5))
+    params = [
+        entry_id,
+        kind,
+        effective_date,
+        quarter_start,
+        recorded_at,
+        memo,
+        source_ref,
+        fingerprint,
+        created_by_id,
+        names,
+        currencies,
+        sides,
+        amounts,
+        memos,
+        *chain_parts,
+    ]
+    with _cursor(db) as cursor:
+        cursor.execute(POST_NEW, params)
+        row = cursor.fetchone()
+    return PostedRow(*row) if row else None
 
 
 def insert_posted_entry(
