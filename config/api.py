@@ -6,13 +6,16 @@ Every error answer has the same JSON shape: {"code", "message", "details"}.
   for people and `extra` details (answered as "details"), with their own `http_status` (4xx).
 - DRF's errors keep their status and headers (WWW-Authenticate, Retry-After). Invalid input is
   400 `invalid_input` with details {field: [messages]}; a body that is not JSON is 400
-  `malformed_json`; the others use DRF's code (not_authenticated, authentication_failed,
-  permission_denied, not_found, method_not_allowed, unsupported_media_type, throttled).
+  `malformed_json`; a body past DATA_UPLOAD_MAX_MEMORY_SIZE is 413 `request_too_large`
+  (Django alone would answer an HTML 400); the others use DRF's code (not_authenticated,
+  authentication_failed, permission_denied, not_found, method_not_allowed,
+  unsupported_media_type, throttled).
 - Anything else is not handled here: Django logs it and answers 500. Bad input must never get
   that far; the API tests send it on purpose.
 """
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404
 from django.utils.text import get_text_list
 from rest_framework import exceptions
@@ -24,6 +27,7 @@ from pos.exceptions import PosError
 from treasury.exceptions import TreasuryError
 
 INVALID_INPUT = "Some of the input is not valid: {fields}"
+TOO_LARGE = "The request body is larger than {limit} bytes"
 
 
 def exception_handler(exc, context):
@@ -31,6 +35,11 @@ def exception_handler(exc, context):
     if isinstance(exc, PosError | LedgerError | TreasuryError):
         body = {"code": exc.code, "message": exc.message, "details": exc.extra}
         return Response(body, status=exc.http_status)
+    if isinstance(exc, RequestDataTooBig):  # Django would answer an HTML 400
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        body = {"code": "request_too_large", "message": TOO_LARGE.format(limit=limit),
+                "details": {"limit": limit}}  # fmt: skip
+        return Response(body, status=413)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(*exc.args)
     elif isinstance(exc, PermissionDenied):

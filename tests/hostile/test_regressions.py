@@ -1,11 +1,12 @@
-"""What the schemathesis run found, pinned: each answered 500 or broke the schema before."""
+"""What the hostile runs found, pinned: each answered 500 or broke the schema or the error shape."""
 
+import json
 import uuid
 
 import pytest
 from django.test import Client
 
-from pos.models import TabLine
+from pos.models import Tab, TabLine
 
 
 @pytest.fixture
@@ -60,3 +61,20 @@ def test_line_times_and_amounts_match_the_schema_when_unsent(cashier):
     line = detail["lines"][0]
     assert (line["sent_at"], line["voided_at"]) == (None, None)
     assert isinstance(line["amount"], str)
+
+
+def test_a_body_past_the_upload_limit_is_a_json_413_and_writes_nothing(cashier, settings):
+    client, headers = cashier
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    tabs = Tab.objects.count()
+    body = json.dumps({"client_id": str(uuid.uuid4()), "name": "x" * 20_000})
+
+    response = client.post("/api/v1/tabs", body, content_type="application/json", headers=headers)
+
+    assert response.status_code == 413
+    assert response.json() == {
+        "code": "request_too_large",
+        "message": "The request body is larger than 10000 bytes",
+        "details": {"limit": 10000},
+    }
+    assert Tab.objects.count() == tabs
