@@ -1,6 +1,7 @@
 """A real application server that a test may SIGKILL, and tablets that retry through it.
 
-`Server` runs gunicorn (2 sync workers) in a process group of its own, on a listening socket
+`Server` runs gunicorn (2 sync workers forked from a master that imported the application once,
+`--preload`, so a restart costs one import) in a process group of its own, on a listening socket
 that the TEST holds and hands down (`--bind fd://N`). Killing the server kills the whole group,
 master and workers, mid-request; restarting it serves the same socket, so requests sent while
 the server is down wait in the socket's backlog, like requests to a venue whose server reboots
@@ -41,7 +42,8 @@ class Server:
         # An empty config file: a gunicorn.conf.py in the working directory must not apply.
         self.config = directory / "gunicorn-empty.conf.py"
         self.config.write_text("")
-        self.log = (directory / "gunicorn.log").open("a")
+        self.log_path = directory / "gunicorn.log"
+        self.log = self.log_path.open("a")
         self.process: subprocess.Popen | None = None
         self.starts = 0
 
@@ -50,7 +52,7 @@ class Server:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--config",
              str(self.config), "--bind", f"fd://{fd}", "--workers", "2", "--timeout", "120",
-             "--log-level", "warning"],
+             "--preload", "--log-level", "warning"],
             cwd=ROOT, env=self.database.env(), pass_fds=(fd,), start_new_session=True,
             stdout=self.log, stderr=self.log,
         )  # fmt: skip
@@ -60,6 +62,11 @@ class Server:
         """SIGKILL the master and every worker at once (the process group)."""
         os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait()
+
+    def log_tail(self, characters: int = 6000) -> str:
+        """The end of what the servers wrote (Django logs a 5xx with its traceback)."""
+        self.log.flush()
+        return self.log_path.read_text(errors="replace")[-characters:]
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:

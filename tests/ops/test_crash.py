@@ -210,6 +210,8 @@ def test_killed_server_and_close_lose_nothing_and_post_nothing_twice(tmp_path, d
     server.start()
     try:
         checkouts = run_tablets(server, figures, drawers)
+    except AssertionError as failure:
+        raise AssertionError(f"{failure}\n--- the server's log:\n{server.log_tail()}") from None
     finally:
         server.stop()
     took = time.monotonic() - started
