@@ -1,12 +1,21 @@
-"""Hostile bank statements: refused whole, with the problem named; nothing half-imported."""
+"""Hostile uploads: bank statements and receipts refused, with the problem named.
+
+A statement is refused whole (nothing half-imported); a receipt is stored only when its
+bytes are a whole PDF, PNG or JPEG within the size limit, whatever its name says.
+"""
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from treasury.exceptions import InvalidInputError
-from treasury.models import BankLine
-from treasury.services.expenses import BANK_CSV_MAX_BYTES, CSV_MAX_LINES, import_bank_csv
+from treasury.models import Attachment, BankLine
+from treasury.services.expenses import (
+    BANK_CSV_MAX_BYTES,
+    CSV_MAX_LINES,
+    import_bank_csv,
+    store_receipt,
+)
 
 pytestmark = pytest.mark.django_db
 HEADER = "date,description,amount\n"
@@ -98,3 +107,47 @@ def test_the_bank_screen_names_the_problem_of_a_binary_upload(treasurer, client)
     assert response.status_code == 200
     assert "photo.csv is not UTF-8 text (byte 0 is not)" in response.content.decode()
     assert not BankLine.objects.exists()
+
+
+PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 40 + b"IEND\xaeB`\x82"
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 40 + b"\xff\xd9"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "problem"),
+    [
+        ("receipt.pdf", b"MZ\x90\x00 a program", "receipt.pdf is not a PDF, PNG or JPEG file"),
+        ("receipt.png", b"<html><script>alert(1)</script>", "is not a PDF, PNG or JPEG file"),
+        ("receipt.pdf", b"", "receipt.pdf is not a PDF, PNG or JPEG file"),
+        ("receipt.pdf", PDF[:20], "receipt.pdf starts like a PDF file but does not end like one"),
+        ("scan.png", PNG[:30], "scan.png starts like a PNG file but does not end like one"),
+        ("photo.jpg", JPEG[:-2], "photo.jpg starts like a JPEG file but does not end like one"),
+        ("big.pdf", PDF + b"0" * (5 * 1024 * 1024), "a receipt may be at most 5242880 bytes"),
+    ],
+)  # fmt: skip
+def test_a_hostile_receipt_is_refused_and_nothing_stored(treasurer, name, content, problem):
+    with pytest.raises(InvalidInputError) as refused:
+        store_receipt(name=name, content=content, user=treasurer)
+
+    assert problem in refused.value.message
+    assert refused.value.extra == {"field": "receipt"}
+    assert not Attachment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "kind"), [(PDF, "application/pdf"), (PNG, "image/png"), (JPEG, "image/jpeg")]
+)
+def test_a_whole_receipt_is_stored_with_the_type_its_bytes_say(treasurer, content, kind):
+    receipt = store_receipt(name="receipt.bin", content=content, user=treasurer)
+
+    assert (receipt.content_type, receipt.size, bytes(receipt.content)) == (
+        kind, len(content), content,
+    )  # fmt: skip
+
+
+def test_the_receipt_size_limit_is_a_setting(treasurer, settings):
+    settings.TREASURY_RECEIPT_MAX_BYTES = 40
+
+    with pytest.raises(InvalidInputError, match="a receipt may be at most 40 bytes"):
+        store_receipt(name="receipt.pdf", content=PDF, user=treasurer)

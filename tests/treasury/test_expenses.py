@@ -18,7 +18,7 @@ from treasury.services.expenses import (
 )
 
 pytestmark = pytest.mark.django_db
-PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\n"
+PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
 def test_a_bill_posts_its_cost_then_its_payment_and_the_bank_line_is_matched(people, policy):

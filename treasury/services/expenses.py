@@ -3,7 +3,7 @@
 A bill posts when it is entered (debit its nature: an expense, or stock bought into
 inventory; credit accounts payable) and again when it is paid (debit accounts payable, credit
 the bank). Receipts are checked before they are stored: at most RECEIPT_MAX_BYTES, and a PDF,
-PNG or JPEG by their first bytes, not by the name the browser sent.
+PNG or JPEG by their first bytes, not by the name the browser sent, that ends like one too.
 
 The bank import reads a CSV (date, description, amount; money in positive), skips lines
 imported before (a fingerprint of the file's name, the line's position and content), and
@@ -38,11 +38,17 @@ from treasury.roles import TREASURER, require_role
 from treasury.services import entry_id_for, usd
 from treasury.services.disbursements import reconcile_disbursement
 
-RECEIPT_MAX_BYTES = 5 * 1024 * 1024
+RECEIPT_MAX_BYTES = 5 * 1024 * 1024  # settings.TREASURY_RECEIPT_MAX_BYTES overrides it
 RECEIPT_SIGNATURES = {b"%PDF-": "application/pdf", b"\x89PNG\r\n\x1a\n": "image/png",
                       b"\xff\xd8\xff": "image/jpeg"}  # fmt: skip
+# What a whole file of each type ends with (within its last bytes): a cut-short upload, or a
+# file that only starts like a receipt, has none.
+RECEIPT_ENDINGS = {"application/pdf": b"%%EOF", "image/png": b"IEND\xaeB`\x82",
+                   "image/jpeg": b"\xff\xd9"}  # fmt: skip
+ENDING_WITHIN = 1024
 TOO_BIG = "{name} is {size} bytes; a receipt may be at most {limit} bytes"
 NOT_A_RECEIPT = "{name} is not a PDF, PNG or JPEG file"
+NOT_WHOLE = "{name} starts like a {kind} file but does not end like one; was it cut short?"
 NATURE_PREFIXES = ("Expenses:", "Assets:Inventory:", "Assets:Prepaid")
 BAD_NATURE = "{account} is not a venue expense or stock account"
 BAD_CSV = "Line {line} of {name}: {problem}"
@@ -59,15 +65,19 @@ BAD_AMOUNT = "{amount!r} is not an amount like -12.50 (at most {limit})"
 
 def store_receipt(*, name: str, content: bytes, user) -> Attachment:
     """Check a receipt's size and type and store it. Raise InvalidInputError."""
-    if len(content) > RECEIPT_MAX_BYTES:
+    limit = getattr(settings, "TREASURY_RECEIPT_MAX_BYTES", RECEIPT_MAX_BYTES)
+    if len(content) > limit:
         raise InvalidInputError(
-            TOO_BIG.format(name=name, size=len(content), limit=RECEIPT_MAX_BYTES), field="receipt"
+            TOO_BIG.format(name=name, size=len(content), limit=limit), field="receipt"
         )
     content_type = next(
         (kind for magic, kind in RECEIPT_SIGNATURES.items() if content.startswith(magic)), None
     )
     if content_type is None:
         raise InvalidInputError(NOT_A_RECEIPT.format(name=name), field="receipt")
+    if RECEIPT_ENDINGS[content_type] not in content[-ENDING_WITHIN:]:
+        kind = content_type.split("/")[1].upper()
+        raise InvalidInputError(NOT_WHOLE.format(name=name, kind=kind), field="receipt")
     return Attachment.objects.create(
         filename=name[:200], content_type=content_type, size=len(content),
         sha256=hashlib.sha256(content).hexdigest(), content=content, uploaded_by=user,
