@@ -1,10 +1,12 @@
 """Reads for the point of sale: a tab's figures, what is still due, and tender reconciliation."""
 
+from collections import namedtuple
 from collections.abc import Iterable
 
 from django.db.models import Sum
 
 from ledger.models import EntryKind, JournalEntry, Posting, Side
+from pos import sql
 from pos.models import Payment, Tab
 from pos.pricing import AdjustmentInput, CheckFigures, LineInput, check_figures
 
@@ -26,16 +28,38 @@ def tender_account(tender: str, drawer_account: str | None) -> str:
 # What the figures read of a line and of an adjustment.
 LINE_FIGURES = ("id", "category_id", "tax_rate", "quantity", "unit_price", "unit_cost")
 ADJUSTMENT_FIGURES = ("kind", "line_id", "percent", "amount", "reason")
+FigureLine = namedtuple("FigureLine", LINE_FIGURES)
+FigureAdjustment = namedtuple("FigureAdjustment", ADJUSTMENT_FIGURES)
+LIVE_LINES = (
+    "SELECT id, category_id, tax_rate, quantity, unit_price, unit_cost FROM pos_tabline "
+    "WHERE tab_id = %s AND voided_at IS NULL ORDER BY added_at, id"
+)
+ADJUSTMENTS = (
+    "SELECT kind, line_id, percent, amount, reason FROM pos_adjustment "
+    "WHERE tab_id = %s ORDER BY created_at, id"
+)
+AMOUNT_PAID = (
+    "SELECT COALESCE(SUM(amount), 0) FROM pos_payment WHERE tab_id = %s AND status = 'captured'"
+)
+AMOUNT_PAID_OR_PENDING = AMOUNT_PAID.replace("= 'captured'", "IN ('captured', 'pending')")
 
 
-def tab_figures(tab: Tab) -> CheckFigures:
+def tab_figures(tab: Tab | int) -> CheckFigures:
     """Return the tab's subtotal, discounts, comps, tax and per-line net (voided lines excluded).
 
-    Reads only the columns the figures need (no model rows: this runs on every payment).
+    Reads only the columns the figures need, by fixed SQL (pos.sql: this runs on every payment,
+    twice on a card payment), in the order the ORM reads them (TabLine's Meta ordering).
     """
-    lines = tab.lines.filter(voided_at__isnull=True).values_list(*LINE_FIGURES, named=True)
-    adjustments = tab.adjustments.order_by("created_at", "id")
-    return figures_of(lines, adjustments.values_list(*ADJUSTMENT_FIGURES, named=True))
+    tab_id = getattr(tab, "pk", tab)
+    lines = [
+        FigureLine(sql.as_uuid(id_), category_id, sql.as_decimal(rate, 5), qty, price, cost)
+        for id_, category_id, rate, qty, price, cost in sql.rows(LIVE_LINES, [tab_id])
+    ]
+    adjustments = [
+        FigureAdjustment(kind, sql.as_uuid(line_id), sql.as_decimal(percent, 2), amount, reason)
+        for kind, line_id, percent, amount, reason in sql.rows(ADJUSTMENTS, [tab_id])
+    ]
+    return figures_of(lines, adjustments)
 
 
 def figures_of(lines: Iterable, adjustments: Iterable) -> CheckFigures:
@@ -74,10 +98,8 @@ def figures_of(lines: Iterable, adjustments: Iterable) -> CheckFigures:
 
 def amount_paid(tab: Tab, *, include_pending: bool = False) -> int:
     """Cents applied to the tab by captured (and, if asked, pending) payments, tips excluded."""
-    statuses = [Payment.Status.CAPTURED]
-    if include_pending:
-        statuses.append(Payment.Status.PENDING)
-    return sum(tab.payments.filter(status__in=statuses).values_list("amount", flat=True))
+    paying = AMOUNT_PAID_OR_PENDING if include_pending else AMOUNT_PAID
+    return int(sql.rows(paying, [getattr(tab, "pk", tab)])[0][0])
 
 
 def balance_due(tab: Tab, *, include_pending: bool = False) -> int:

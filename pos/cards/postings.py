@@ -25,6 +25,7 @@ from ledger.chart import CHART_OPENED_ON
 from ledger.models import Account, EntryKind
 from ledger.money import from_cents
 from ledger.services import credit, debit, post_entry, reverse_entry
+from pos import sql
 from pos.cards.models import BalanceTransaction, Payout
 from pos.clock import business_date
 from pos.gateway import BalanceTxn, DisputeState, PayoutState
@@ -65,7 +66,16 @@ def record_transaction(txn: BalanceTxn, payout: Payout | None = None) -> Balance
     }  # fmt: skip
     if payout is not None:
         fields["payout"] = payout
-    row, _ = BalanceTransaction.objects.update_or_create(id=txn.reference, defaults=fields)
+    # update_or_create by fixed SQL (pos.sql): a fee is recorded with every card payment.
+    with transaction.atomic():
+        found = sql.select(BalanceTransaction, "id = %s", [txn.reference], lock="FOR UPDATE")
+        row = found[0] if found else BalanceTransaction(id=txn.reference)
+        for name, value in fields.items():
+            setattr(row, name, value)
+        if found:
+            sql.update(row, list(fields))
+        else:
+            sql.insert([row])
     return row
 
 

@@ -17,11 +17,11 @@ import logging
 import uuid
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from djmoney.money import Money
 
 from ledger.money import to_cents
-from pos import clock
+from pos import clock, sql
 from pos.cards.models import CardAttempt, Reader
 from pos.cards.postings import post_fee, record_transaction
 from pos.exceptions import (
@@ -54,7 +54,10 @@ def reader_for(device: Device) -> Reader | None:
     """The active reader assigned to the tablet's station, if any."""
     if not device.station:
         return None
-    return Reader.objects.filter(station=device.station, active=True).first()
+    # Fixed SQL (pos.sql), like the rest of a card payment's path: every charge asks.
+    found = sql.select(Reader, "station = %s AND active = %s ORDER BY id LIMIT 1",
+                       [device.station, True])  # fmt: skip
+    return found[0] if found else None
 
 
 def charge_card(
@@ -217,14 +220,20 @@ def sync_refund_transaction(reference: str) -> None:
 
 
 def _attempt(attempt_id, kind, tab: Tab, amount, reader, staff, device) -> CardAttempt:
+    """The attempt of this id: the one a retry (or a twin) made already, else a new one."""
+    found = sql.select(CardAttempt, "id = %s", [attempt_id])
+    if found:
+        return found[0]
     now = clock.now()
-    attempt, _ = CardAttempt.objects.get_or_create(
-        id=attempt_id,
-        defaults={
-            "kind": kind, "tab": tab, "amount": amount, "reader": reader, "created_by": staff,
-            "device": device, "created_at": now, "updated_at": now,
-        },
+    attempt = CardAttempt(
+        id=attempt_id, kind=kind, tab=tab, amount=amount, reader=reader, created_by=staff,
+        device=device, created_at=now, updated_at=now,
     )  # fmt: skip
+    try:
+        with transaction.atomic():  # a savepoint: a twin's INSERT may win
+            sql.insert([attempt])
+    except IntegrityError:
+        return sql.select(CardAttempt, "id = %s", [attempt_id])[0]
     return attempt
 
 
@@ -237,9 +246,12 @@ def _record_result(attempt_id: uuid.UUID, result: GatewayResult) -> CardAttempt:
 
 @transaction.atomic
 def _update(attempt_id: uuid.UUID, **fields) -> CardAttempt:
-    attempt = CardAttempt.objects.select_for_update().get(id=attempt_id)
+    found = sql.select(CardAttempt, "id = %s", [attempt_id], lock="FOR UPDATE")
+    if not found:
+        raise CardAttempt.DoesNotExist(f"No card attempt {attempt_id}")
+    attempt = found[0]
     for name, value in fields.items():
         setattr(attempt, name, value)
     attempt.updated_at = clock.now()
-    attempt.save()
+    sql.update(attempt, [*fields, "updated_at"])
     return attempt

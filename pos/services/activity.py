@@ -9,7 +9,7 @@ import datetime
 
 from django.utils import timezone
 
-from pos import clock
+from pos import clock, sql
 from pos.models import Activity, Device, SignIn, StaffMember, Tab
 
 
@@ -56,8 +56,9 @@ def record(
 
 
 def record_all(activities: list[Activity]) -> None:
-    """Write the records built by `entry`, in order, in one statement."""
-    Activity.objects.bulk_create(activities)
+    """Write the records built by `entry`, in order, in one statement (fixed SQL: pos.sql)."""
+    if activities:
+        sql.insert(activities)
 
 
 def record_sign_in(

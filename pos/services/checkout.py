@@ -25,7 +25,7 @@ from djmoney.money import Money
 from ledger.models import EntryKind
 from ledger.money import from_cents, to_cents
 from ledger.services import Line, credit, debit, post_entry, reverse_entry
-from pos import clock
+from pos import clock, sql
 from pos.cards.terminal import charge_card
 from pos.clock import business_date
 from pos.exceptions import (
@@ -41,6 +41,7 @@ from pos.models import (
     Adjustment,
     Category,
     Device,
+    Drawer,
     DrawerSession,
     Payment,
     StaffMember,
@@ -54,6 +55,7 @@ from pos.services.activity import record
 from pos.services.meal_lines import giving_lines
 from pos.services.staff import require_manager
 from pos.services.tabs import lock_open_tab
+from pos.sql import M
 
 LEDGER_NAMESPACE = uuid.UUID("0b6f3c9e-55d1-4c47-9a3f-7d1c2e8a4b60")
 SALES_TAX = "Liabilities:SalesTax:Payable"
@@ -99,19 +101,22 @@ def ledger_entry_id(kind: str, client_id: uuid.UUID) -> uuid.UUID:
 def open_drawer_session(device: Device, *, required: bool = True) -> DrawerSession | None:
     """Return the device's open drawer session, locked so that it cannot close meanwhile.
 
-    Raise DrawerError when there is none and one is required (cash).
+    Raise DrawerError when there is none and one is required (cash: then its drawer is loaded
+    too). Fixed SQL (pos.sql): every payment asks.
     """
-    session = None
+    sessions = []
     if device.drawer_id:
-        session = (
-            DrawerSession.objects.select_for_update(no_key=True)
-            .filter(drawer_id=device.drawer_id, status=DrawerSession.Status.OPEN)
-            .select_related("drawer")
-            .first()
-        )
-    if session is None and required:
-        raise DrawerError(NO_OPEN_DRAWER.format(device=device.name))
-    return session
+        sessions = sql.select(
+            DrawerSession, "drawer_id = %s AND status = %s",
+            [device.drawer_id, DrawerSession.Status.OPEN], lock="FOR NO KEY UPDATE",
+        )  # fmt: skip
+    if not sessions:
+        if required:
+            raise DrawerError(NO_OPEN_DRAWER.format(device=device.name))
+        return None
+    if required:  # cash, which lands in the drawer's account: load the drawer with it
+        _with_drawers(sessions)
+    return sessions[0]
 
 
 @transaction.atomic
@@ -131,7 +136,7 @@ def pay_cash(
         to_cents(tendered),
         to_cents(tip or Money(0, amount.currency)),
     )
-    existing = Payment.objects.filter(id=payment_id).first()
+    existing = _payment_if_any(payment_id)
     if existing is not None:
         return _same_payment(existing, tab_id, Tender.CASH, amount_c, tip_c)
     _check_amounts(amount_c, tip_c)
@@ -139,13 +144,13 @@ def pay_cash(
         raise PaymentError(NOT_ENOUGH_CASH.format(tendered=tendered, amount=amount, tip=tip))
     tab = lock_open_tab(tab_id, key_update=True)
     # Again under the lock: a twin request may have taken this payment while we waited.
-    existing = Payment.objects.filter(id=payment_id).first()
+    existing = _payment_if_any(payment_id)
     if existing is not None:
         return _same_payment(existing, tab_id, Tender.CASH, amount_c, tip_c)
     # One read of the check under the lock: what is due now, and then whether this closes it.
     figures, payments = _figures_and_payments(tab, include_pending=True)
     _check_not_over_due(tab, amount_c, due=figures.total - sum(p.amount for p in payments))
-    payment = Payment.objects.create(
+    payment = Payment(
         id=payment_id,
         tab=tab,
         tender=Tender.CASH,
@@ -159,6 +164,7 @@ def pay_cash(
         device=device,
         created_at=clock.now(),
     )
+    sql.insert([payment])
     captured = [p for p in payments if p.status == Payment.Status.CAPTURED] + [payment]
     payment.standing = _settle(
         tab, staff, device, figures, captured, trail=[_payment_entry(payment)]
@@ -197,16 +203,16 @@ def pay_card(
 @transaction.atomic(durable=True)
 def _start_card_payment(tab_id, payment_id, amount, tip, staff, device) -> Payment:
     amount_c, tip_c = to_cents(amount), to_cents(tip or Money(0, amount.currency))
-    existing = Payment.objects.filter(id=payment_id).first()
+    existing = _payment_if_any(payment_id)
     if existing is not None:
         return _same_payment(existing, tab_id, Tender.CARD, amount_c, tip_c)
     _check_amounts(amount_c, tip_c)
     tab = lock_open_tab(tab_id, key_update=True)
-    existing = Payment.objects.filter(id=payment_id).first()  # a twin that won the lock
+    existing = _payment_if_any(payment_id)  # a twin that won the lock
     if existing is not None:
         return _same_payment(existing, tab_id, Tender.CARD, amount_c, tip_c)
     _check_not_over_due(tab, amount_c)
-    return Payment.objects.create(
+    payment = Payment(
         id=payment_id,
         tab=tab,
         tender=Tender.CARD,
@@ -219,6 +225,8 @@ def _start_card_payment(tab_id, payment_id, amount, tip, staff, device) -> Payme
         device=device,
         created_at=clock.now(),
     )
+    sql.insert([payment])
+    return payment
 
 
 @transaction.atomic(durable=True)
@@ -226,19 +234,19 @@ def finish_card_payment(
     payment_id, status: str, reference: str, staff, tip: int | None = None
 ) -> Payment:
     """Record a card payment's outcome (a gateway status); a tip chosen on the reader, if any."""
-    payment = Payment.objects.select_for_update().get(id=payment_id)
+    payment = _locked(Payment, payment_id)
     if payment.status != Payment.Status.PENDING:
         return payment  # another request finished it first
     if status == "processing":  # on the reader: the webhook finishes it
         payment.gateway_reference = reference
-        payment.save(update_fields=["gateway_reference"])
+        sql.update(payment, ["gateway_reference"])
         return payment
-    tab = Tab.objects.select_for_update().get(id=payment.tab_id)
+    tab = _locked(Tab, payment.tab_id)
     payment.status = CARD_OUTCOMES.get(status, Payment.Status.DECLINED)
     payment.gateway_reference = reference or payment.gateway_reference
     if tip is not None and payment.status == Payment.Status.CAPTURED:
         payment.tip = tip
-    payment.save(update_fields=["status", "gateway_reference", "tip"])
+    sql.update(payment, ["status", "gateway_reference", "tip"])
     payment.tab = tab
     trail = [_payment_entry(payment)]
     if payment.status == Payment.Status.CAPTURED and tab.status == Tab.Status.OPEN:
@@ -372,6 +380,34 @@ def _same_payment(existing: Payment, tab_id, tender, amount_c, tip_c) -> Payment
     return existing
 
 
+def _payment_if_any(payment_id: uuid.UUID) -> Payment | None:
+    """The payment with this id, if a retry or a twin wrote it already (usually none)."""
+    found = sql.select(Payment, "id = %s", [sql.param(Payment._meta.pk, payment_id)])
+    return found[0] if found else None
+
+
+def _locked(model: type[M], pk) -> M:
+    """The row of this primary key, locked (select_for_update().get() by fixed SQL)."""
+    found = sql.select(model, "id = %s", [sql.param(model._meta.pk, pk)], lock="FOR UPDATE")
+    if not found:
+        raise model.DoesNotExist(f"No {model.__name__} {pk}")
+    return found[0]
+
+
+def _in(column: str, values: list) -> str:
+    """`column IN (%s, ...)` for these values (fixed SQL with one mark per value)."""
+    return f"{column} IN ({', '.join(['%s'] * len(values))})"
+
+
+def _with_drawers(sessions: list[DrawerSession]) -> list[DrawerSession]:
+    """Load each session's drawer (what select_related("drawer") did)."""
+    ids = list({session.drawer_id for session in sessions})
+    drawers = {drawer.id: drawer for drawer in sql.select(Drawer, _in("id", ids), ids)}
+    for session in sessions:
+        session.drawer = drawers[session.drawer_id]
+    return sessions
+
+
 def _check_amounts(amount_c: int, tip_c: int) -> None:
     if amount_c <= 0:
         raise InvalidInputError("A payment amount must be positive")
@@ -432,8 +468,17 @@ def _figures_and_payments(
     statuses = [Payment.Status.CAPTURED]
     if include_pending:
         statuses.append(Payment.Status.PENDING)
-    payments = tab.payments.filter(status__in=statuses).select_related("drawer_session__drawer")
-    return tab_figures(tab), list(payments)
+    payments = sql.select(
+        Payment, f"tab_id = %s AND {_in('status', statuses)} ORDER BY created_at",
+        [tab.id, *statuses],
+    )  # fmt: skip
+    cash = [p for p in payments if p.tender == Tender.CASH and p.drawer_session_id]
+    if cash:  # their drawer's account takes the cash (sale_entry_lines)
+        sessions = sql.select(DrawerSession, _in("id", cash), [p.drawer_session_id for p in cash])
+        by_id = {session.id: session for session in _with_drawers(sessions)}
+        for payment in cash:
+            payment.drawer_session = by_id[payment.drawer_session_id]
+    return tab_figures(tab), payments
 
 
 def _close(
@@ -474,7 +519,7 @@ def _close(
     tab.total = figures.total
     tab.closings += 1
     tab.version += 1
-    tab.save(update_fields=[*CLOSE_FIELDS])
+    sql.update(tab, CLOSE_FIELDS)
     activity.record_all(
         [*trail, activity.entry(action="tab.close", staff=staff, device=device, tab=tab,
                                 entry=entry.id)]
@@ -484,12 +529,15 @@ def _close(
 
 def sale_entry_lines(tab: Tab, figures: CheckFigures, payments: list[Payment]) -> list[Line]:
     """The ledger lines of a closed check (see the module docstring)."""
-    categories = Category.objects.in_bulk({f.category_id for f in figures.lines})
+    ids = list({f.category_id for f in figures.lines})
+    categories = {c.id: c for c in sql.select(Category, _in("id", ids), ids)}
     tenders: dict[str, int] = defaultdict(int)
     for payment in payments:
         if payment.tender == Tender.CREDIT:
             continue  # a community credit's side comes from the treasury (giving_lines below)
-        drawer = payment.drawer_session.drawer.account if payment.drawer_session else None
+        drawer = None  # only cash lands in a drawer (tender_account)
+        if payment.tender == Tender.CASH and payment.drawer_session_id:
+            drawer = payment.drawer_session.drawer.account
         tenders[tender_account(payment.tender, drawer)] += payment.amount + payment.tip
     income: dict[str, int] = defaultdict(int)
     cogs: dict[tuple[str, str], int] = defaultdict(int)

@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from ledger.money import to_cents
-from pos import clock
+from pos import clock, sql
 from pos.clock import local_time
 from pos.exceptions import (
     AgeCheckRequiredError,
@@ -63,9 +63,12 @@ QUANTITY = "Quantity must be a whole number from 1 to 99"
 
 def lock_open_tab(tab_id: int, *, key_update: bool = False) -> Tab:
     """Lock the tab row and return it if it is open. Raise NotFoundError or TabNotOpenError."""
-    tab = Tab.objects.select_for_update(no_key=not key_update).filter(id=tab_id).first()
-    if tab is None:
+    # Fixed SQL (pos.sql): every write to a tab starts here, on the paying path twice.
+    lock = "FOR UPDATE" if key_update else "FOR NO KEY UPDATE"
+    found = sql.select(Tab, "id = %s", [tab_id], lock=lock)
+    if not found:
         raise NotFoundError(TAB_NOT_FOUND.format(tab=tab_id))
+    tab = found[0]
     if tab.status != Tab.Status.OPEN:
         raise TabNotOpenError(TAB_NOT_OPEN.format(tab=tab.id, status=tab.status))
     return tab

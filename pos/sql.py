@@ -1,0 +1,219 @@
+"""Fixed SQL for the point of sale's hottest requests: paying and closing a check.
+
+Why: on these 2-core machines an ORM query costs about 1 ms of CPU before the database sees
+it (building the query, compiling it, converting the row), and a card payment that closes a
+check used to run about thirty of them; the database itself answers each in tens of
+microseconds. bench/pos_bench.py compares that request with an authenticated no-op (GET /ping)
+and the ORM's compile time was most of the difference. So the paying path reads and writes
+its rows with fixed statements here, the way ledger/services/store.py does for post_entry:
+same connection, same transaction, same constraints and triggers; values go through the model
+fields' own `get_db_prep_value`, so they are stored exactly as the ORM stores them.
+
+Everything else in the point of sale keeps using the ORM.
+
+While Django records statements (DEBUG, CaptureQueriesContext: the statement-count tests and
+the benchmark's counts) or wraps them (connection.execute_wrapper), they go through Django's
+cursor and are counted like any other; otherwise through the driver's cursor, which skips
+Django's per-call wrappers (and, on SQLite, the %s-to-? rewrite) but still turns the driver's
+errors into Django's (an IntegrityError stays an IntegrityError) and refuses to run in a
+transaction that is already broken.
+"""
+
+import datetime
+import decimal
+import functools
+import json
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import TypeVar
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Field, Model
+from django.utils import timezone
+
+M = TypeVar("M", bound=Model)
+BIGINT_MIN, BIGINT_MAX = -(2**63), 2**63 - 1
+
+
+def db() -> BaseDatabaseWrapper:
+    return connections[DEFAULT_DB_ALIAS]
+
+
+def rows(sql: str, params: Sequence = ()) -> list[tuple]:
+    """Run a SELECT; return all its rows."""
+    with _cursor(db()) as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def execute(sql: str, params: Sequence = ()) -> int:
+    """Run an INSERT or UPDATE; return how many rows it touched."""
+    with _cursor(db()) as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def for_update(db: BaseDatabaseWrapper, clause: str = "FOR UPDATE") -> str:
+    """The row-lock clause on PostgreSQL; nothing on SQLite (its IMMEDIATE transactions hold
+    the database's one write lock from BEGIN, which is what select_for_update amounts to)."""
+    return f" {clause}" if db.features.has_select_for_update else ""
+
+
+def param(field: Field, value) -> object:
+    """A value as the ORM would send it for this model field (uuid, datetime, JSON...)."""
+    return field.get_db_prep_value(value, db(), prepared=False)
+
+
+def as_uuid(value) -> uuid.UUID | None:
+    """Read a UUID column: SQLite returns 32 hex digits, PostgreSQL a UUID."""
+    if value is None or isinstance(value, uuid.UUID):
+        return value
+    return uuid.UUID(value)
+
+
+def as_decimal(value, places: int) -> decimal.Decimal | None:
+    """Read a decimal column: SQLite stores a REAL (or INTEGER) with the decimal's digits."""
+    if value is None or isinstance(value, decimal.Decimal):
+        return value
+    return decimal.Decimal(str(value)).quantize(decimal.Decimal(1).scaleb(-places))
+
+
+def as_datetime(value) -> datetime.datetime | None:
+    """Read a datetime column: SQLite returns it naive (UTC, Django's storage), PostgreSQL aware."""
+    if isinstance(value, str):
+        value = datetime.datetime.fromisoformat(value)
+    if value is not None and timezone.is_naive(value):
+        value = value.replace(tzinfo=datetime.UTC)
+    return value
+
+
+def as_date(value) -> datetime.date | None:
+    if isinstance(value, str):
+        return datetime.date.fromisoformat(value)
+    return value
+
+
+def as_json(value):
+    """Read a JSON column: text on both backends (Django loads jsonb as text), or parsed."""
+    return json.loads(value) if isinstance(value, str) else value
+
+
+# --- model rows by fixed statements --------------------------------------------------------
+# select/insert/update build their statement once per model (and set of columns), then only
+# bind values: each column is read back with the converter of its field's type and written
+# with the field's own get_db_prep_save. Models with auto_now fields or custom field types
+# are not handled (none of the paying path's models has one).
+
+_READERS = {
+    "UUIDField": as_uuid,
+    "DateTimeField": as_datetime,
+    "DateField": as_date,
+    "JSONField": as_json,
+    "BooleanField": lambda value: value if value is None else bool(value),
+}
+
+
+def _reader(field: Field):
+    kind = (field.target_field if field.is_relation else field).get_internal_type()
+    if kind == "DecimalField":
+        return lambda value: as_decimal(value, field.decimal_places)
+    return _READERS.get(kind)
+
+
+@functools.cache
+def _select_of(model: type[Model]) -> tuple[str, list[str], list]:
+    fields = model._meta.concrete_fields
+    columns = ", ".join(f'"{field.column}"' for field in fields)
+    select_sql = f'SELECT {columns} FROM "{model._meta.db_table}"'  # noqa: S608 (model names)
+    return select_sql, [f.attname for f in fields], [_reader(f) for f in fields]
+
+
+def select(model: type[M], where: str, params: Sequence = (), *, lock: str = "") -> list[M]:
+    """The model's rows WHERE `where` (with %s marks), as instances, every column loaded.
+
+    lock: "FOR UPDATE" or "FOR NO KEY UPDATE", taken on PostgreSQL only (see for_update).
+    """
+    if any(isinstance(value, int) and not BIGINT_MIN <= value <= BIGINT_MAX for value in params):
+        return []  # no row has such an id; the ORM answers the same (and the driver would fail)
+    database = db()
+    if not database.features.has_native_uuid_field:  # stored as 32 hex digits (UUIDField)
+        params = [value.hex if isinstance(value, uuid.UUID) else value for value in params]
+    select_sql, attnames, readers = _select_of(model)
+    statement = f"{select_sql} WHERE {where}{for_update(database, lock) if lock else ''}"
+    with _cursor(database) as cursor:
+        cursor.execute(statement, params)
+        found = cursor.fetchall()
+    return [
+        model.from_db(
+            database.alias,
+            attnames,
+            [
+                value if read is None else read(value)
+                for read, value in zip(readers, row, strict=True)
+            ],
+        )
+        for row in found
+    ]
+
+
+def insert(objs: Sequence[Model]) -> None:
+    """INSERT the instances (one model, primary keys set or auto) in one statement, as they are.
+
+    An auto primary key is not read back: the caller does not need it.
+    """
+    model = type(objs[0])
+    auto_pk = objs[0].pk is None
+    fields = [f for f in model._meta.concrete_fields if not (f.primary_key and auto_pk)]
+    database = db()
+    columns = ", ".join(f'"{field.column}"' for field in fields)
+    marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    values = [f.get_db_prep_save(getattr(obj, f.attname), database) for obj in objs for f in fields]
+    table, rows_sql = model._meta.db_table, ", ".join([marks] * len(objs))
+    execute(f'INSERT INTO "{table}" ({columns}) VALUES {rows_sql}', values)  # noqa: S608 (names)
+    for obj in objs:
+        obj._state.adding, obj._state.db = False, database.alias
+
+
+def update(obj: Model, fields: Sequence[str]) -> None:
+    """UPDATE the instance's row: these fields (names or attnames) as the instance holds them."""
+    meta, database = obj._meta, db()
+    chosen = [meta.get_field(name) for name in fields]
+    assignments = ", ".join(f'"{field.column}" = %s' for field in chosen)
+    values = [field.get_db_prep_save(getattr(obj, field.attname), database) for field in chosen]
+    statement = f'UPDATE "{meta.db_table}" SET {assignments} WHERE "{meta.pk.column}" = %s'  # noqa: S608
+    execute(statement, [*values, meta.pk.get_db_prep_value(obj.pk, database)])
+
+
+class _DriverCursor:
+    """The driver's cursor, taking Django's %s marks (SQLite's driver wants ?)."""
+
+    def __init__(self, cursor, qmark: bool) -> None:
+        self.cursor, self.qmark = cursor, qmark
+
+    def execute(self, sql: str, params: Sequence) -> None:
+        self.cursor.execute(sql.replace("%s", "?") if self.qmark else sql, params)
+
+    def fetchall(self) -> list[tuple]:
+        return self.cursor.fetchall()
+
+    @property
+    def rowcount(self) -> int:
+        return self.cursor.rowcount
+
+
+@contextmanager
+def _cursor(db: BaseDatabaseWrapper) -> Iterator:
+    if db.queries_logged or db.execute_wrappers:
+        with db.cursor() as cursor:
+            yield cursor
+        return
+    db.ensure_connection()
+    db.validate_no_broken_transaction()
+    cursor = db.connection.cursor()
+    try:
+        with db.wrap_database_errors:
+            yield _DriverCursor(cursor, qmark=db.vendor == "sqlite")
+    finally:
+        cursor.close()
