@@ -62,7 +62,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from _common import ROOT, ms, report_result, run_backend, verdict
-from load_tablet import Failure, Floor, Tablet, read_menu
+from load_tablet import Failure, Floor, Tablet, dollars, read_menu
 
 CLOSE_RATIO_TARGET = 5.0
 WARMUP_CHECKS = 3
@@ -552,7 +552,7 @@ def verify() -> dict:
     from ledger.models import EntryKind, JournalEntry, Posting, Side
     from ledger.verification import verify_ledger
     from pos.models import Drawer, Tab
-    from pos.selectors import CARD_CLEARING_ACCOUNT, CUSTOMER_DEPOSITS_ACCOUNT
+    from pos.selectors import CARD_CLEARING_ACCOUNT, CUSTOMER_DEPOSITS_ACCOUNT, tab_figures
 
     started = time.perf_counter()
     report = verify_ledger()
@@ -578,7 +578,21 @@ def verify() -> dict:
         if entry_id is None or debits.get(entry_id, 0) != total + tips
     ]
     figure("closed checks vs their sale entries", f"{len(mismatched)} of {len(rows):,} differ")
-    figure("checks still open", str(Tab.objects.filter(status=Tab.Status.OPEN).count()))
+    still_open = Tab.objects.filter(status=Tab.Status.OPEN)
+    figure("checks still open", str(still_open.count()))
+    for tab in still_open[:5]:  # what a failed check left, for the post-mortem
+        figure(f"check {tab.id} total", dollars(tab_figures(tab).total))
+        for pay in tab.payments.order_by("created_at"):
+            figure(
+                f"  payment by device {pay.device_id}",
+                f"{pay.tender} {dollars(pay.amount)} {pay.status} at {pay.created_at:%H:%M:%S.%f}",
+            )
+        for line in tab.lines.order_by("added_at"):
+            figure(
+                f"  line by device {line.device_id}",
+                f"{line.quantity} x {dollars(line.unit_price)} {line.name[:30]} "
+                f"at {line.added_at:%H:%M:%S.%f}" + (" (voided)" if line.voided_at else ""),
+            )
     for line in mismatched[:5]:
         figure("mismatch", line)
     return {
