@@ -19,7 +19,8 @@ A check, as staff ring it up:
     POST /tabs/{id}/send                  "send" (tickets for the bar and the grill)
     one in four: a line on a check another tablet has open ("add line elsewhere", a drink
       for a table served from the bar); 409 tab_not_open when that check closed meanwhile is
-      counted apart. The owner then finds more due than it read: it pays the rest.
+      counted apart. A check is offered to the others from its send until its owner starts
+      paying; a line already on its way may still land, and the owner then pays the rest.
     POST /rentals/sessions/{id}/stop      "stop game": the session becomes a line on the tab
     GET  /tabs/{id}                       "read check"
     then one of:
@@ -46,6 +47,7 @@ RETRIES = 3  # sends of one request without an answer before it counts as an err
 # A connection idle this long is opened afresh before the next request, as a browser does: the
 # server closes keep-alive connections after its own timeout (10 s, bench/load.py).
 IDLE_RECONNECT_S = 5.0
+PAY_ROUNDS = 5  # payments of what is due before a check that will not close is an error
 TIMEOUT_S = 120
 
 RENTAL_SHARE = 0.2
@@ -191,6 +193,7 @@ class Tablet:
             self.add_line_elsewhere(rng.choice(menu))
         if game is not None:
             self.stop_game(game)
+        self.floor.withdraw(tab_id)  # presented to the guest: no more rounds on it
         due = cents(self.get("read check", f"/tabs/{tab_id}")["figures"]["due"])
         roll = rng.random()
         if roll < SPLIT_SHARE:
@@ -266,15 +269,14 @@ class Tablet:
         When it should close but another tablet added a line meanwhile, pay what is due now.
         """
         kind = "close check" if closes else "pay part"
-        for _ in range(RETRIES):
+        for _ in range(PAY_ROUNDS):
             if self.pay_once(tab_id, amount, kind) == "closed" or not closes:
                 break
             self.counts["paid the rest (a line from another tablet)"] += 1
             amount = cents(self.get("read check", f"/tabs/{tab_id}")["figures"]["due"])
         else:
-            raise Failure(f"{kind}: check {tab_id} still open after paying {RETRIES} times")
+            raise Failure(f"{kind}: check {tab_id} still open after paying {PAY_ROUNDS} times")
         if closes:
-            self.floor.withdraw(tab_id)
             self.counts["checks closed"] += 1
 
     def pay_once(self, tab_id: int, amount: int, kind: str) -> str:
