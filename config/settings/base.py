@@ -142,10 +142,10 @@ POS_VARIANCE_APPROVAL_CENTS = 500
 # Staff PINs: failed attempts before a lockout, and its length in minutes.
 POS_PIN_MAX_ATTEMPTS = 5
 POS_PIN_LOCKOUT_MINUTES = 5
-# Game rentals: a session still running at this local time is flagged for the manager.
 # Wrong PINs on one tablet (any staff members) before its PIN pad locks, within this window.
 POS_PIN_DEVICE_MAX_FAILURES = 10
 POS_PIN_DEVICE_WINDOW_MINUTES = 10
+# Game rentals: a session still running at this local time is flagged for the manager.
 RENTALS_CLOSING_TIME = os.environ.get("TILLSHARE_CLOSING_TIME", "01:00")
 # Card payments (pos.cards): Stripe when STRIPE_SECRET_KEY is set, else the in-memory fake
 # ("demo card payments"). STRIPE_API_BASE points the client at another server (localstripe).
