@@ -11,12 +11,12 @@ fields' own `get_db_prep_value`, so they are stored exactly as the ORM stores th
 
 Everything else in the point of sale keeps using the ORM.
 
-While Django records statements (DEBUG, CaptureQueriesContext: the statement-count tests and
-the benchmark's counts) or wraps them (connection.execute_wrapper), they go through Django's
-cursor and are counted like any other; otherwise through the driver's cursor, which skips
-Django's per-call wrappers (and, on SQLite, the %s-to-? rewrite) but still turns the driver's
-errors into Django's (an IntegrityError stays an IntegrityError) and refuses to run in a
-transaction that is already broken.
+Statements run on `ledger.driver.driver_cursor`: while Django records statements (DEBUG,
+CaptureQueriesContext: the statement-count tests and the benchmark's counts) or wraps them
+(connection.execute_wrapper), they go through Django's cursor and are counted like any other;
+otherwise through the driver's cursor, which skips Django's per-call wrappers (and, on SQLite,
+the %s-to-? rewrite) but still turns the driver's errors into Django's (an IntegrityError stays
+an IntegrityError) and refuses to run in a transaction that is already broken.
 """
 
 import datetime
@@ -24,14 +24,15 @@ import decimal
 import functools
 import json
 import uuid
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from typing import TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, Model
 from django.utils import timezone
+
+from ledger.driver import driver_cursor
 
 M = TypeVar("M", bound=Model)
 BIGINT_MIN, BIGINT_MAX = -(2**63), 2**63 - 1
@@ -43,14 +44,14 @@ def db() -> BaseDatabaseWrapper:
 
 def rows(sql: str, params: Sequence = ()) -> list[tuple]:
     """Run a SELECT; return all its rows."""
-    with _cursor(db()) as cursor:
+    with driver_cursor(db()) as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 
 
 def execute(sql: str, params: Sequence = ()) -> int:
     """Run an INSERT or UPDATE; return how many rows it touched."""
-    with _cursor(db()) as cursor:
+    with driver_cursor(db()) as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount
 
@@ -142,7 +143,7 @@ def select(model: type[M], where: str, params: Sequence = (), *, lock: str = "")
         params = [value.hex if isinstance(value, uuid.UUID) else value for value in params]
     select_sql, attnames, readers = _select_of(model)
     statement = f"{select_sql} WHERE {where}{for_update(database, lock) if lock else ''}"
-    with _cursor(database) as cursor:
+    with driver_cursor(database) as cursor:
         cursor.execute(statement, params)
         found = cursor.fetchall()
     return [
@@ -184,36 +185,3 @@ def update(obj: Model, fields: Sequence[str]) -> None:
     values = [field.get_db_prep_save(getattr(obj, field.attname), database) for field in chosen]
     statement = f'UPDATE "{meta.db_table}" SET {assignments} WHERE "{meta.pk.column}" = %s'  # noqa: S608
     execute(statement, [*values, meta.pk.get_db_prep_value(obj.pk, database)])
-
-
-class _DriverCursor:
-    """The driver's cursor, taking Django's %s marks (SQLite's driver wants ?)."""
-
-    def __init__(self, cursor, qmark: bool) -> None:
-        self.cursor, self.qmark = cursor, qmark
-
-    def execute(self, sql: str, params: Sequence) -> None:
-        self.cursor.execute(sql.replace("%s", "?") if self.qmark else sql, params)
-
-    def fetchall(self) -> list[tuple]:
-        return self.cursor.fetchall()
-
-    @property
-    def rowcount(self) -> int:
-        return self.cursor.rowcount
-
-
-@contextmanager
-def _cursor(db: BaseDatabaseWrapper) -> Iterator:
-    if db.queries_logged or db.execute_wrappers:
-        with db.cursor() as cursor:
-            yield cursor
-        return
-    db.ensure_connection()
-    db.validate_no_broken_transaction()
-    cursor = db.connection.cursor()
-    try:
-        with db.wrap_database_errors:
-            yield _DriverCursor(cursor, qmark=db.vendor == "sqlite")
-    finally:
-        cursor.close()

@@ -27,13 +27,12 @@ entry is posted (trigger ledger_chain_head_follows, see ledger/triggers.py): no 
 
 import datetime
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from ledger.driver import driver_cursor
 from ledger.models import GENESIS_HASH, JournalEntry
 
 LOCK_HEAD = "SELECT id FROM ledger_chainhead WHERE id = 1 FOR UPDATE"
@@ -135,7 +134,7 @@ def read_for_posting(
         db.ops.adapt_datefield_value(day),
         *names,
     ]
-    with _cursor(db) as cursor:
+    with driver_cursor(db) as cursor:
         rows = _read_locked(db, cursor, read, params)
     if not rows:
         # No head row yet, so nothing was locked: create the row, then take the lock on it.
@@ -222,7 +221,7 @@ def post_new_entry(
         memos,
         *chain_parts,
     ]
-    with _cursor(db) as cursor:
+    with driver_cursor(db) as cursor:
         cursor.execute(POST_NEW, params)
         row = cursor.fetchone()
     return PostedRow(*row) if row else None
@@ -268,7 +267,7 @@ def insert_posted_entry(
     for account_id, side, amount, posting_memo in postings:
         posting_params += (db_id, account_id, side, amount, db_day, posting_memo)
     post_params = [seq, prev_hash, entry_hash, db_id]
-    with _cursor(db) as cursor:
+    with driver_cursor(db) as cursor:
         if db.vendor == "postgresql":
             cursor.execute(
                 f"{INSERT_DRAFT}; {insert_postings}; {POST}",
@@ -278,50 +277,6 @@ def insert_posted_entry(
             cursor.execute(INSERT_DRAFT, entry_params)
             cursor.execute(insert_postings, posting_params)
             cursor.execute(POST, post_params)
-
-
-class _DriverCursor:
-    """The driver's cursor, taking Django's %s marks (SQLite's driver wants ?)."""
-
-    def __init__(self, cursor, qmark: bool) -> None:
-        self.cursor, self.qmark = cursor, qmark
-
-    def execute(self, sql: str, params: list) -> None:
-        self.cursor.execute(sql.replace("%s", "?") if self.qmark else sql, params)
-
-    def fetchone(self):
-        return self.cursor.fetchone()
-
-    def fetchall(self):
-        return self.cursor.fetchall()
-
-    def nextset(self):
-        return self.cursor.nextset()
-
-
-@contextmanager
-def _cursor(db: BaseDatabaseWrapper) -> Iterator:
-    """A cursor for the posting path's statements.
-
-    Django's cursor wrapper costs about 30 us a call on these machines (its wrappers, error
-    translation and, on SQLite, a regex from %s to ? on every call): about as long as SQLite
-    takes to run one of these statements. So unless statements are being recorded (DEBUG,
-    assertNumQueries, the benchmarks' counts) or wrapped (connection.execute_wrapper), they go
-    to the driver's cursor, on the same connection and transaction; its errors still become
-    Django's, and a transaction already broken is still refused.
-    """
-    if db.queries_logged or db.execute_wrappers:
-        with db.cursor() as cursor:
-            yield cursor
-        return
-    db.ensure_connection()
-    db.validate_no_broken_transaction()
-    cursor = db.connection.cursor()
-    try:
-        with db.wrap_database_errors:
-            yield _DriverCursor(cursor, qmark=db.vendor == "sqlite")
-    finally:
-        cursor.close()
 
 
 def _uuid(db: BaseDatabaseWrapper, value: uuid.UUID):
