@@ -15,6 +15,7 @@ A JSON number NaN or Infinity is not JSON at all: that body is refused as `malfo
 
 import json
 import uuid
+from decimal import Decimal
 
 import pytest
 from django.apps import apps
@@ -39,7 +40,8 @@ ZERO = ["0", 0, "0.00", 0.0, "-0"]
 def hostile_amounts(*, allow_zero: bool):
     """Hostile values, known ones first, then generated ones."""
     known = st.sampled_from(HOSTILE if allow_zero else HOSTILE + ZERO)
-    negative = st.integers(max_value=-1) | st.decimals(max_value=-0.01, places=2).map(str)
+    cents_below_zero = st.decimals(max_value=Decimal("-0.01"), places=2).map(str)
+    negative = st.integers(max_value=-1) | cents_below_zero
     too_precise = st.decimals(min_value=0, max_value=10**6, places=5).filter(
         lambda d: d != d.quantize(1) and d * 100 != (d * 100).to_integral_value()
     )
