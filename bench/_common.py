@@ -7,6 +7,7 @@ started by scripts/with-postgres. The child prints its progress, then one result
 after RESULT_PREFIX), which the parent parses for the summary.
 """
 
+import argparse
 import json
 import os
 import shutil
@@ -18,6 +19,19 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULT_PREFIX = "BENCH-RESULT "
+BACKENDS = ["sqlite", "postgres", "both", "sqlite-child", "postgres-child"]
+
+
+def add_backend_option(parser: argparse.ArgumentParser) -> None:
+    """--backend: which database(s) to measure; the *-child values are the runs themselves."""
+    parser.add_argument("--backend", choices=BACKENDS, default="both")
+
+
+def main(args: argparse.Namespace, run_parent, run_child) -> int:
+    """Run one backend's child (as asked by the parent), or the parent that starts them."""
+    if args.backend.endswith("-child"):
+        return run_child(args)
+    return run_parent(args)
 
 
 def run_backend(

@@ -52,7 +52,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from _common import ROOT, ms, report_result, run_backend, verdict
+from _common import ROOT, add_backend_option, main, ms, report_result, run_backend, verdict
 
 SMALL_LEDGER_POSTINGS = 10_000
 TIMED_RUNS = 11  # trial_balance() calls per figure; the median is reported
@@ -711,11 +711,7 @@ def period_row_id(name: str) -> int:
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--entries", type=int, default=100_000, help="sales through post_entry")
-    parser.add_argument(
-        "--backend",
-        choices=["sqlite", "postgres", "both", "sqlite-child", "postgres-child"],
-        default="both",
-    )
+    add_backend_option(parser)
     parser.add_argument(
         "--history-postings",
         type=int,
@@ -726,12 +722,5 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def main() -> int:
-    args = parse_args()
-    if args.backend.endswith("-child"):
-        return run_child(args)
-    return run_parent(args)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(parse_args(), run_parent, run_child))

@@ -64,7 +64,7 @@ import urllib.request
 from collections import defaultdict
 from pathlib import Path
 
-from _common import ROOT, ms, report_result, run_backend, verdict
+from _common import ROOT, add_backend_option, main, ms, report_result, run_backend, verdict
 from load_tablet import Failure, Floor, Tablet, dollars, read_menu
 
 CLOSE_RATIO_TARGET = 5.0
@@ -619,20 +619,9 @@ def parse_args() -> argparse.Namespace:
         help="a tablet waits uniformly between MIN and MAX ms before each action",
     )  # fmt: skip
     parser.add_argument("--seed", type=int, default=20261126, help="tablet n uses seed + n")
-    parser.add_argument(
-        "--backend",
-        choices=["sqlite", "postgres", "both", "sqlite-child", "postgres-child"],
-        default="both",
-    )
+    add_backend_option(parser)
     return parser.parse_args()
 
 
-def main() -> int:
-    args = parse_args()
-    if args.backend.endswith("-child"):
-        return run_child(args)
-    return run_parent(args)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(parse_args(), run_parent, run_child))

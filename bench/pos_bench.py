@@ -73,7 +73,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from _common import ROOT, ms, report_result, run_backend, verdict
+from _common import ROOT, add_backend_option, main, ms, report_result, run_backend, verdict
 
 API = "/api/v1"
 SEED = 20260101
@@ -784,20 +784,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--latency-checks", type=int, default=200, help="checks per latency measurement"
     )
-    parser.add_argument(
-        "--backend",
-        choices=["sqlite", "postgres", "both", "sqlite-child", "postgres-child"],
-        default="both",
-    )
+    add_backend_option(parser)
     return parser.parse_args()
 
 
-def main() -> int:
-    args = parse_args()
-    if args.backend.endswith("-child"):
-        return run_child(args)
-    return run_parent(args)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(parse_args(), run_parent, run_child))
