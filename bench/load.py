@@ -1,7 +1,7 @@
 """Load benchmark: 16 tablets at once against gunicorn, on PostgreSQL and SQLite; prints figures.
 
     .venv/bin/python bench/load.py [--checks 144] [--solo-checks 12] [--tablets 16]
-                                   [--workers 2] [--threads 4] [--think-ms 300 1200]
+                                   [--workers 4] [--threads 1] [--think-ms 300 1200]
                                    [--seed 20261126] [--backend sqlite|postgres|both]
 
 It asserts nothing: it prints figures and a summary against the targets of issue 9 ("Load").
@@ -13,9 +13,12 @@ backend on a fresh database: SQLite on a WAL file in a temporary directory
 1. migrates, loads the demo venue (`manage.py demo`) and registers one device per tablet
    (pos.services.devices.register_device: its own token; the drawers in turn);
 2. starts gunicorn (a declared dependency) on a free loopback port with bench/load_settings.py
-   (the shared base settings, DEBUG off): --workers processes (2, one per core of the
-   machine it was written on) of --threads threads each (4, so that a worker whose request
-   waits on the database still answers others), the gthread worker, keep-alive on;
+   (the shared base settings, DEBUG off): --workers processes (4, as the README's
+   production command) of --threads threads each (1), the gthread worker, keep-alive on.
+   Processes, not threads: a request is ~30 ms of Python, so two threads of one worker share
+   its interpreter lock and the tail doubles (2 workers x 4 threads gave a close-check ratio
+   of 5.3 on PostgreSQL and 7.5 on SQLite where 4 x 1 gave 2.5 and 3.1, in runs of the same
+   day on a quiet machine);
 3. signs every tablet in (its device token and a floor staff PIN, POST /auth/pin), reads the
    menu, opens both cash drawers on a counted float;
 4. phase 1: ONE tablet alone rings up --solo-checks checks (after a few warm-up checks);
@@ -612,8 +615,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--checks", type=int, default=144, help="checks rung up in phase 2")
     parser.add_argument("--solo-checks", type=int, default=12, help="checks of phase 1")
     parser.add_argument("--tablets", type=int, default=16, help="tablets in phase 2")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=4, help="threads per worker")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=1, help="threads per worker")
     parser.add_argument(
         "--think-ms", type=int, nargs=2, default=[300, 1200], metavar=("MIN", "MAX"),
         help="a tablet waits uniformly between MIN and MAX ms before each action",
