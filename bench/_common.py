@@ -22,6 +22,37 @@ RESULT_PREFIX = "BENCH-RESULT "
 BACKENDS = ["sqlite", "postgres", "both", "sqlite-child", "postgres-child"]
 
 
+# A drawer's count, largest notes first, in cents: what the benchmarks' tablets close on.
+DENOMINATIONS = [10000, 5000, 2000, 1000, 500, 100, 25, 10, 5, 1]
+
+
+def count_of(amount: int) -> dict[str, int]:
+    """The fewest notes and coins that make `amount` cents, as the drawer-close API takes them."""
+    count = {}
+    for denomination in DENOMINATIONS:
+        pieces, amount = divmod(amount, denomination)
+        if pieces:
+            count[str(denomination)] = pieces
+    return count
+
+
+def run_parent(
+    args: argparse.Namespace, run_one, print_summary, order=("sqlite", "postgres")
+) -> int:
+    """Run each chosen backend's child (`run_one(backend)` returns its result or None), then the
+    summary; exit 1 when a child failed."""
+    backends = list(order) if args.backend == "both" else [args.backend]
+    results = []
+    for backend in backends:
+        result = run_one(backend)
+        if result is None:
+            print(f"{backend}: the child failed; no figures", flush=True)
+        else:
+            results.append(result)
+    print_summary(results)
+    return 0 if len(results) == len(backends) else 1
+
+
 def add_backend_option(parser: argparse.ArgumentParser) -> None:
     """--backend: which database(s) to measure; the *-child values are the runs themselves."""
     parser.add_argument("--backend", choices=BACKENDS, default="both")

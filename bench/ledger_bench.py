@@ -53,6 +53,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from _common import ROOT, add_backend_option, main, ms, report_result, run_backend, verdict
+from _common import run_parent as common_parent
 
 SMALL_LEDGER_POSTINGS = 10_000
 TIMED_RUNS = 11  # trial_balance() calls per figure; the median is reported
@@ -120,16 +121,7 @@ def sales(rng: random.Random, quarter: tuple[datetime.date, datetime.date]) -> I
 
 
 def run_parent(args: argparse.Namespace) -> int:
-    backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
-    results = []
-    for backend in backends:
-        result = run_child_process(backend, args)
-        if result is None:
-            print(f"{backend}: the child failed; no figures", flush=True)
-        else:
-            results.append(result)
-    print_summary(results)
-    return 0 if len(results) == len(backends) else 1
+    return common_parent(args, lambda backend: run_child_process(backend, args), print_summary)
 
 
 def run_child_process(backend: str, args: argparse.Namespace) -> dict | None:

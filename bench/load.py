@@ -67,7 +67,17 @@ import urllib.request
 from collections import defaultdict
 from pathlib import Path
 
-from _common import ROOT, add_backend_option, main, ms, report_result, run_backend, verdict
+from _common import (
+    ROOT,
+    add_backend_option,
+    count_of,
+    main,
+    ms,
+    report_result,
+    run_backend,
+    verdict,
+)
+from _common import run_parent as common_parent
 from load_tablet import Failure, Floor, Tablet, dollars, read_menu
 
 CLOSE_RATIO_TARGET = 5.0
@@ -76,7 +86,6 @@ MAX_THREAD_ERRORS = 10  # a tablet stops after this many failed checks
 # Who signs in on the tablets: (username, PIN) of the demo's floor staff, in turn.
 FLOOR_STAFF = [("casey", "1111"), ("jordan", "3333"), ("morgan", "2222")]
 FLOAT_COUNT = {"2000": 4, "1000": 4, "500": 4, "100": 15, "25": 16, "10": 10, "5": 10}
-DENOMINATIONS = [10000, 5000, 2000, 1000, 500, 100, 25, 10, 5, 1]
 KINDS = [
     "open tab", "add line", "send", "add line elsewhere", "read check", "board", "start game",
     "record games", "stop game", "split", "even split", "pay part", "close check",
@@ -89,22 +98,18 @@ KINDS = [
 
 
 def run_parent(args: argparse.Namespace) -> int:
-    backends = ["postgres", "sqlite"] if args.backend == "both" else [args.backend]
     child_args = [
         "--checks", str(args.checks), "--solo-checks", str(args.solo_checks),
         "--tablets", str(args.tablets), "--workers", str(args.workers),
         "--threads", str(args.threads), "--think-ms", *map(str, args.think_ms),
         "--seed", str(args.seed),
     ]  # fmt: skip
-    results = []
-    for backend in backends:
-        result = run_backend(script=__file__, backend=backend, child_args=child_args)
-        if result is None:
-            print(f"{backend}: the child failed; no figures", flush=True)
-        else:
-            results.append(result)
-    print_summary(results)
-    return 0 if len(results) == len(backends) else 1
+    return common_parent(
+        args,
+        lambda backend: run_backend(script=__file__, backend=backend, child_args=child_args),
+        print_summary,
+        order=("postgres", "sqlite"),
+    )
 
 
 def print_summary(results: list[dict]) -> None:
@@ -443,15 +448,6 @@ def close_drawers(tablets: list[Tablet], sessions: dict[int, str]) -> str:
         else:
             variances.append(answer["variance"])
     return ", ".join(variances)
-
-
-def count_of(amount: int) -> dict[str, int]:
-    count = {}
-    for denomination in DENOMINATIONS:
-        pieces, amount = divmod(amount, denomination)
-        if pieces:
-            count[str(denomination)] = pieces
-    return count
 
 
 def phase(tablets: list[Tablet], menu, checks: int, meter: "CpuMeter", *, warmup: int) -> dict:

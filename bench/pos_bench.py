@@ -73,7 +73,17 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from _common import ROOT, add_backend_option, main, ms, report_result, run_backend, verdict
+from _common import (
+    ROOT,
+    add_backend_option,
+    count_of,
+    main,
+    ms,
+    report_result,
+    run_backend,
+    verdict,
+)
+from _common import run_parent as common_parent
 
 API = "/api/v1"
 SEED = 20260101
@@ -92,7 +102,6 @@ NAMES = ["Sam", "Alex", "Priya", "Jordan", "Kim", "Luis", "Maya", "Omar", "Rosa"
 FLOOR_STAFF = [("casey", "1111"), ("jordan", "3333"), ("morgan", "2222")]
 DEMO_TABLETS = ["demo-bar-tablet", "demo-grill-tablet"]
 FLOAT_COUNT = {"2000": 4, "1000": 4, "500": 4, "100": 15, "25": 16, "10": 10, "5": 10}
-DENOMINATIONS = [10000, 5000, 2000, 1000, 500, 100, 25, 10, 5, 1]
 
 Timings = dict[str, list["Sample"]]  # request kind -> each request's times
 
@@ -103,16 +112,7 @@ Timings = dict[str, list["Sample"]]  # request kind -> each request's times
 
 
 def run_parent(args: argparse.Namespace) -> int:
-    backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
-    results = []
-    for backend in backends:
-        result = run_child_process(backend, args)
-        if result is None:
-            print(f"{backend}: the child failed; no figures", flush=True)
-        else:
-            results.append(result)
-    print_summary(results)
-    return 0 if len(results) == len(backends) else 1
+    return common_parent(args, lambda backend: run_child_process(backend, args), print_summary)
 
 
 def run_child_process(backend: str, args: argparse.Namespace) -> dict | None:
@@ -426,15 +426,6 @@ def close_drawers(tablets: list[Tablet], sessions: dict[int, uuid.UUID]) -> None
         )
         if answer["variance"] != "0.00":
             raise RequestFailed(f"drawer {drawer_id} closed {answer['variance']} off")
-
-
-def count_of(amount: int) -> dict[str, int]:
-    count = {}
-    for denomination in DENOMINATIONS:
-        pieces, amount = divmod(amount, denomination)
-        if pieces:
-            count[str(denomination)] = pieces
-    return count
 
 
 # --- 1 and 3: latency, one tablet ---------------------------------------------------------------
