@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Sum
+from django.utils import timezone
 from djmoney.money import Money
 
 from ledger.money import from_cents
@@ -191,7 +192,7 @@ def governance_approvals(*, start: datetime.date, end: datetime.date) -> list[Ap
         Approval(
             what=f"Earmark policy version {policy.version} (from {policy.effective_from})",
             approved_by_role=role_of(policy.approved_by) or "member",
-            approved_on=policy.approved_at.date(),
+            approved_on=timezone.localdate(policy.approved_at),
         )
         for policy in TreasuryPolicy.objects.filter(approved_at__date__range=(start, end))
     ]
@@ -202,7 +203,7 @@ def governance_approvals(*, start: datetime.date, end: datetime.date) -> list[Ap
         Approval(
             what=f"Disbursement: {action.disbursement.public_title}",
             approved_by_role=action.role or "member",
-            approved_on=action.at.date(),
+            approved_on=timezone.localdate(action.at),
         )
         for action in actions
     ]

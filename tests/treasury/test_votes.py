@@ -1,6 +1,7 @@
 """The advisory member vote: medians renormalised to 100, the board's decision beside it."""
 
 import pytest
+from django.utils import timezone
 
 from treasury.exceptions import InvalidInputError, WrongStatusError
 from treasury.public import advisory_vote, governance_approvals, impact_figures
@@ -56,7 +57,8 @@ def test_impact_figures_and_approvals_name_roles_not_people(people, policy):
     assert [(f.program_slug, f.label, f.value) for f in impact_figures(period="2026Q1")] == [
         ("community-fridge", "Meals served", 412)
     ]
-    day = policy.approved_at.date()
+    # The venue's business day (the filter's), not UTC's: after 18:00 in Chicago they differ.
+    day = timezone.localdate(policy.approved_at)
     approvals = governance_approvals(start=day, end=day)
     assert [(a.what, a.approved_by_role) for a in approvals] == [
         ("Earmark policy version 1 (from 2026-01-01)", "board")
