@@ -14,9 +14,6 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-# Where the value of seq sits in a chain record's canonical JSON (written with seq 0).
-SEQ_MARK = ',"seq":0,"source_ref":'
-
 
 @dataclass(frozen=True)
 class CanonicalPosting:
@@ -57,8 +54,12 @@ class CanonicalEntry:
             "postings": [posting.as_dict() for posting in self.postings],
         }
 
-    def fingerprint(self) -> str:
-        return sha256_hex(canonical_json(self.as_dict()))
+    def content_json(self) -> str:
+        """The canonical content: the text whose SHA-256 is the fingerprint."""
+        return canonical_json(self.as_dict())
+
+    def fingerprint(self, content_json: str | None = None) -> str:
+        return sha256_hex(content_json or self.content_json())
 
     def chain_hash(
         self,
@@ -75,25 +76,38 @@ class CanonicalEntry:
         return sha256_hex(f"{prev_hash}{head}{seq}{tail}")
 
     def chain_parts(
-        self, *, entry_id: str, recorded_at: datetime.datetime, created_by: int | None
+        self,
+        *,
+        entry_id: str,
+        recorded_at: datetime.datetime,
+        created_by: int | None,
+        content_json: str | None = None,
     ) -> tuple[str, str]:
         """Return the chain record's canonical JSON split around the value of seq: (head, tail).
 
         hash = sha256(prev_hash + head + seq + tail). The parts let PostgreSQL's
         ledger_post_entry hash the record once it holds the chain-head lock and knows seq and
         prev_hash (ledger/functions.py); chain_hash hashes the same parts, so the two agree.
-        Keys sort "seq" just before "source_ref", and a quote inside a JSON string is always
-        escaped, so SEQ_MARK occurs exactly once.
+
+        The record is the content plus id, recorded_at, seq and created_by, so its canonical
+        JSON is the content's with those four keys set in their sorted places: spliced in at
+        the content's keys, not encoded a second time (this is on every post's path). A key
+        such as ',"kind":' occurs in the content exactly once, as a key: inside a JSON string
+        every quote is escaped. tests/ledger/test_chain.py checks the splice against
+        `json.dumps` of the whole record.
         """
-        record = {
-            **self.as_dict(),
-            "id": entry_id,
-            "seq": 0,
-            "recorded_at": recorded_at.astimezone(datetime.UTC).isoformat(timespec="microseconds"),
-            "created_by": created_by,
-        }
-        head, tail = canonical_json(record).split(SEQ_MARK)
-        return head + ',"seq":', ',"source_ref":' + tail
+        content = content_json or self.content_json()
+        # Sorted keys: effective_date, kind, memo, postings, reverses, source_ref.
+        effective_date, rest = content.split(',"kind":', 1)
+        up_to_postings, rest = rest.split(',"reverses":', 1)
+        reverses, source_ref = rest.split(',"source_ref":', 1)
+        stamp = recorded_at.astimezone(datetime.UTC).isoformat(timespec="microseconds")
+        head = (
+            f'{{"created_by":{json.dumps(created_by)},{effective_date[1:]}'
+            f',"id":{json.dumps(entry_id)},"kind":{up_to_postings}'
+            f',"recorded_at":"{stamp}","reverses":{reverses},"seq":'
+        )
+        return head, f',"source_ref":{source_ref}'
 
     def first_difference(self, other: "CanonicalEntry") -> tuple[str, str] | None:
         """Return (field, detail) for the first way other differs from self, or None."""

@@ -10,9 +10,13 @@ PostgreSQL parse and plan every statement of every post.
 
 It never decides that an entry is wrong: when anything is unusual (the id exists, the source
 is taken, the quarter has no row or is closed, an account is missing, placeholder, closed,
-in another currency or bounded in the direction the entry moves it, no chain head yet) it
+in another currency or bounded and moved by a line toward its bound, no chain head yet) it
 returns no row having written nothing, and `post_entry` takes its full path, which raises the
 typed error or posts. The triggers of ledger/triggers.py check its writes like any other.
+
+The lines arrive inside the entry's canonical content (`CanonicalEntry.content_json`, the text
+whose SHA-256 is the fingerprint): one JSON text costs the client far less to send than five
+arrays (psycopg quotes an array element by element, in Python).
 
 The hash: `seq` and `prev_hash` are known only under the lock, so Python sends the canonical
 JSON of the chain record split around the value of seq (`CanonicalEntry.chain_parts`), and the
@@ -30,55 +34,56 @@ POST_ENTRY = r"""
 CREATE OR REPLACE FUNCTION ledger_post_entry(
     p_id uuid, p_kind text, p_day date, p_quarter_start date, p_recorded_at timestamptz,
     p_memo text, p_source_ref text, p_fingerprint text, p_created_by bigint,
-    p_accounts text[], p_currencies text[], p_sides text[], p_amounts bigint[], p_memos text[],
-    p_chain_head text, p_chain_tail text)
+    p_content json, p_chain_head text, p_chain_tail text)
 RETURNS TABLE (o_seq bigint, o_prev_hash text, o_hash text, o_period_id bigint)
 LANGUAGE plpgsql VOLATILE AS $$
 DECLARE
     head_seq bigint;
     head_hash text;
     period bigint;
+    taken boolean;
+    line_count bigint;
+    found_count bigint;
+    toward_bound boolean;
     account_ids bigint[];
+    sides text[];
+    amounts bigint[];
+    memos text[];
     entry_hash text;
 BEGIN
     SELECT h.seq, h.hash INTO head_seq, head_hash FROM ledger_chainhead h WHERE h.id = 1 FOR UPDATE;
     IF NOT FOUND THEN
         RETURN;
     END IF;
-    IF EXISTS (SELECT 1 FROM ledger_journalentry e WHERE e.id = p_id) THEN
+    -- One statement for the entry's state (each statement costs, even planned once): its
+    -- quarter's row, and whether the id or the source is taken or a closed period covers it.
+    -- source_ref <> '' is repeated so that the partial unique index serves a generic plan too.
+    SELECT (SELECT p.id FROM ledger_period p WHERE p.start_date = p_quarter_start),
+        EXISTS (SELECT 1 FROM ledger_journalentry e WHERE e.id = p_id)
+        OR (p_source_ref <> '' AND EXISTS (
+            SELECT 1 FROM ledger_journalentry e
+            WHERE e.kind = p_kind AND e.source_ref = p_source_ref AND e.source_ref <> ''))
+        OR EXISTS (SELECT 1 FROM ledger_period p WHERE p.status = 'closed' AND p.end_date >= p_day)
+    INTO period, taken;
+    IF period IS NULL OR taken THEN
         RETURN;
     END IF;
-    -- source_ref <> '' repeated so that the partial unique index serves a generic plan too.
-    IF p_source_ref <> '' AND EXISTS (
-        SELECT 1 FROM ledger_journalentry e
-        WHERE e.kind = p_kind AND e.source_ref = p_source_ref AND e.source_ref <> ''
-    ) THEN
-        RETURN;
-    END IF;
-    SELECT p.id INTO period FROM ledger_period p WHERE p.start_date = p_quarter_start;
-    IF period IS NULL OR EXISTS (
-        SELECT 1 FROM ledger_period p WHERE p.status = 'closed' AND p.end_date >= p_day
-    ) THEN
-        RETURN;
-    END IF;
-    SELECT array_agg(a.id ORDER BY l.n) INTO account_ids
-    FROM unnest(p_accounts, p_currencies) WITH ORDINALITY AS l(name, currency, n)
-    JOIN ledger_account a ON a.name = l.name
-    WHERE a.currency = l.currency AND NOT a.is_placeholder AND a.opened_on <= p_day
+    -- The lines, from the canonical content, each with its account if that takes the posting.
+    -- A line that moves a bounded account toward its bound sends the entry to the full path,
+    -- which sums the account's history (a conservative test: the full path decides).
+    SELECT count(*), count(a.id), coalesce(bool_or(
+            (a.bound = 'debits_le_credits' AND l.side = 'D')
+            OR (a.bound = 'credits_le_debits' AND l.side = 'C')), false),
+        array_agg(a.id ORDER BY l.n), array_agg(l.side ORDER BY l.n),
+        array_agg(l.amount ORDER BY l.n), array_agg(l.memo ORDER BY l.n)
+    INTO line_count, found_count, toward_bound, account_ids, sides, amounts, memos
+    FROM ROWS FROM (json_to_recordset(p_content -> 'postings')
+            AS (account text, currency text, side text, amount bigint, memo text))
+        WITH ORDINALITY AS l(account, currency, side, amount, memo, n)
+    LEFT JOIN ledger_account a ON a.name = l.account AND a.currency = l.currency
+        AND NOT a.is_placeholder AND a.opened_on <= p_day
         AND (a.closed_on IS NULL OR a.closed_on >= p_day);
-    IF cardinality(account_ids) IS DISTINCT FROM cardinality(p_accounts) THEN
-        RETURN;
-    END IF;
-    IF EXISTS (
-        SELECT 1 FROM unnest(account_ids, p_sides, p_amounts) AS l(account_id, side, amount)
-        JOIN ledger_account a ON a.id = l.account_id
-        WHERE a.bound <> ''
-        GROUP BY a.id, a.bound
-        HAVING (a.bound = 'debits_le_credits'
-                AND sum(CASE l.side WHEN 'D' THEN l.amount ELSE -l.amount END) > 0)
-            OR (a.bound = 'credits_le_debits'
-                AND sum(CASE l.side WHEN 'D' THEN l.amount ELSE -l.amount END) < 0)
-    ) THEN
+    IF found_count <> line_count OR toward_bound THEN
         RETURN;
     END IF;
     entry_hash := encode(sha256(convert_to(
@@ -89,7 +94,7 @@ BEGIN
         NULL, p_fingerprint, '', '', p_created_by);
     INSERT INTO ledger_posting (entry_id, account_id, side, amount, effective_date, memo)
     SELECT p_id, l.account_id, l.side, l.amount, p_day, l.memo
-    FROM unnest(account_ids, p_sides, p_amounts, p_memos) WITH ORDINALITY
+    FROM unnest(account_ids, sides, amounts, memos) WITH ORDINALITY
         AS l(account_id, side, amount, memo, n)
     ORDER BY l.n;
     UPDATE ledger_journalentry SET status = 'posted', seq = head_seq + 1, prev_hash = head_hash,
@@ -106,10 +111,17 @@ def install(connection: BaseDatabaseWrapper) -> None:
             cursor.execute(POST_ENTRY)
 
 
+# Every signature the function has had: replacing it means dropping the one before.
+SIGNATURES = (
+    "uuid, text, date, date, timestamptz, text, text, text, bigint, "
+    "text[], text[], text[], bigint[], text[], text, text",  # lines as five arrays (0007)
+    "uuid, text, date, date, timestamptz, text, text, text, bigint, json, text, text",
+)
+
+
 def uninstall(connection: BaseDatabaseWrapper) -> None:
+    """Drop the function, whichever of its signatures the database holds."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(
-                "DROP FUNCTION IF EXISTS ledger_post_entry(uuid, text, date, date, timestamptz, "
-                "text, text, text, bigint, text[], text[], text[], bigint[], text[], text, text)"
-            )
+            for signature in SIGNATURES:
+                cursor.execute(f"DROP FUNCTION IF EXISTS ledger_post_entry({signature})")

@@ -140,7 +140,12 @@ POSTGRESQL = [
     r"""CREATE OR REPLACE FUNCTION ledger_journalentry_guard() RETURNS trigger
     LANGUAGE plpgsql AS $$
     DECLARE
-        expected_prev varchar(64);
+        posting_count bigint;
+        any_unbalanced boolean;
+        any_unpostable boolean;
+        any_misdated boolean;
+        last_seq bigint;
+        last_hash varchar(64);
     BEGIN
         IF TG_OP = 'INSERT' THEN
             IF NEW.status <> 'draft' OR NEW.seq IS NOT NULL THEN
@@ -157,36 +162,41 @@ POSTGRESQL = [
             RETURN OLD;
         END IF;
         IF NEW.status = 'posted' THEN
-            IF (SELECT count(*) FROM ledger_posting WHERE entry_id = NEW.id) < 2 THEN
+            -- One pass over the entry's postings answers four rules (each statement costs).
+            SELECT coalesce(sum(n), 0), coalesce(bool_or(unbalanced), false),
+                coalesce(bool_or(unpostable), false), coalesce(bool_or(misdated), false)
+            INTO posting_count, any_unbalanced, any_unpostable, any_misdated
+            FROM (
+                SELECT count(*) AS n,
+                    sum(CASE p.side WHEN 'D' THEN p.amount ELSE -p.amount END) <> 0 AS unbalanced,
+                    bool_or(a.is_placeholder OR NEW.effective_date < a.opened_on
+                        OR (a.closed_on IS NOT NULL AND NEW.effective_date > a.closed_on))
+                        AS unpostable,
+                    bool_or(p.effective_date IS DISTINCT FROM NEW.effective_date) AS misdated
+                FROM ledger_posting p LEFT JOIN ledger_account a ON a.id = p.account_id
+                WHERE p.entry_id = NEW.id GROUP BY a.currency
+            ) per_currency;
+            IF posting_count < 2 THEN
                 RAISE EXCEPTION 'ledger_entry_balanced: entry % needs at least two postings', NEW.id
                     USING ERRCODE = 'check_violation';
             END IF;
-            IF EXISTS (
-                SELECT 1 FROM ledger_posting p JOIN ledger_account a ON a.id = p.account_id
-                WHERE p.entry_id = NEW.id GROUP BY a.currency
-                HAVING sum(CASE p.side WHEN 'D' THEN p.amount ELSE -p.amount END) <> 0
-            ) THEN
+            IF any_unbalanced THEN
                 RAISE EXCEPTION 'ledger_entry_balanced: entry % debits must equal credits per currency', NEW.id
                     USING ERRCODE = 'check_violation';
             END IF;
-            IF NEW.seq IS DISTINCT FROM coalesce((SELECT max(seq) FROM ledger_journalentry), 0) + 1 THEN
+            -- The last posted entry: its seq plus one is the next, its hash the next prev_hash.
+            SELECT e.seq, e.hash INTO last_seq, last_hash FROM ledger_journalentry e
+                WHERE e.seq IS NOT NULL ORDER BY e.seq DESC LIMIT 1;
+            IF NEW.seq IS DISTINCT FROM coalesce(last_seq, 0) + 1 THEN
                 RAISE EXCEPTION 'ledger_entry_seq_gapless: entry % seq % is not the last posted seq plus one', NEW.id, NEW.seq
                     USING ERRCODE = 'check_violation';
             END IF;
-            IF NEW.seq = 1 THEN
-                expected_prev := repeat('0', 64);
-            ELSE
-                SELECT hash INTO expected_prev FROM ledger_journalentry WHERE seq = NEW.seq - 1;
-            END IF;
-            IF length(NEW.hash) <> 64 OR NEW.prev_hash IS DISTINCT FROM expected_prev THEN
+            IF length(NEW.hash) <> 64
+                OR NEW.prev_hash IS DISTINCT FROM coalesce(last_hash, repeat('0', 64)) THEN
                 RAISE EXCEPTION 'ledger_entry_chain_linked: entry % prev_hash must be the hash of seq %', NEW.id, NEW.seq - 1
                     USING ERRCODE = 'check_violation';
             END IF;
-            IF EXISTS (
-                SELECT 1 FROM ledger_posting p JOIN ledger_account a ON a.id = p.account_id
-                WHERE p.entry_id = NEW.id AND (a.is_placeholder OR NEW.effective_date < a.opened_on
-                    OR (a.closed_on IS NOT NULL AND NEW.effective_date > a.closed_on))
-            ) THEN
+            IF any_unpostable THEN
                 RAISE EXCEPTION 'ledger_account_postable: entry % posts to a placeholder account or one not open on %', NEW.id, NEW.effective_date
                     USING ERRCODE = 'check_violation';
             END IF;
@@ -194,8 +204,7 @@ POSTGRESQL = [
                 RAISE EXCEPTION 'ledger_period_closed: entry % is dated % on or before a closed period end', NEW.id, NEW.effective_date
                     USING ERRCODE = 'check_violation';
             END IF;
-            IF EXISTS (SELECT 1 FROM ledger_posting
-                       WHERE entry_id = NEW.id AND effective_date IS DISTINCT FROM NEW.effective_date) THEN
+            IF any_misdated THEN
                 RAISE EXCEPTION 'ledger_posting_date_matches_entry: a posting of entry % carries another date', NEW.id
                     USING ERRCODE = 'check_violation';
             END IF;

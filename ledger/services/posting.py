@@ -9,8 +9,9 @@ Its statements live in `store.py` (fixed SQL: this is the hot path).
 
 What needs no database (amounts, sides, balance, the canonical content) is checked first. On
 PostgreSQL a usual entry then posts in one call (`store.post_new_entry`: new, open quarter,
-postable accounts in their currency, no reversal, no bound at stake); for anything else, and
-on SQLite, the full path reads the state under the lock, raises the typed error or posts.
+postable accounts in their currency, no reversal, no bound at stake), one statement that needs
+no transaction (nor savepoint) of its own; for anything else, and on SQLite, the two-step path
+reads the state under the lock in a transaction, raises the typed error or posts.
 
 Idempotency follows TigerBeetle: the entry id is the client's UUID. Posting the same id with
 the same content returns the stored entry; with other content it raises EntryConflictError
@@ -45,7 +46,7 @@ from ledger.exceptions import (
 )
 from ledger.models import Account, EntryKind, JournalEntry, Side
 from ledger.money import format_cents, from_cents, to_cents
-from ledger.periods import quarter_of
+from ledger.periods import Quarter, quarter_of
 from ledger.selectors import canonical_of, cumulative_totals, entry_row
 from ledger.services import store
 from ledger.services.periods import period_row
@@ -87,7 +88,6 @@ def credit(account: str, amount: Money, memo: str = "") -> Line:
     return Line(account=account, side=Side.CREDIT, amount=amount, memo=memo)
 
 
-@transaction.atomic
 def post_entry(
     *,
     entry_id: uuid.UUID,
@@ -101,9 +101,10 @@ def post_entry(
 ) -> JournalEntry:
     """Post one balanced entry, or return it if this id was already posted with this content.
 
-    Raise InvalidEntryError (and its kin) for an entry that can never post, EntryConflictError
-    when the id exists with other content, DuplicateSourceError, AlreadyReversedError,
-    ClosedPeriodError, AccountNotPostableError or BalanceBoundError.
+    Atomic: all of the entry is written, in one transaction (the caller's, if it has one), or
+    none of it. Raise InvalidEntryError (and its kin) for an entry that can never post,
+    EntryConflictError when the id exists with other content, DuplicateSourceError,
+    AlreadyReversedError, ClosedPeriodError, AccountNotPostableError or BalanceBoundError.
     """
     entry_id = uuid.UUID(str(entry_id))
     effective_date = effective_date or timezone.localdate()
@@ -115,7 +116,8 @@ def post_entry(
         )
     quarter = quarter_of(effective_date)
     canonical = _canonical(entry_id, kind, effective_date, memo, source_ref, reverses, lines)
-    fingerprint = canonical.fingerprint()
+    content_json = canonical.content_json()
+    fingerprint = canonical.fingerprint(content_json)
     recorded_at = timezone.now()
     created_by_id = created_by.pk if created_by is not None else None
     row = {  # the stored row's columns known before the chain-head lock
@@ -130,7 +132,8 @@ def post_entry(
         "fingerprint": fingerprint,
         "created_by_id": created_by_id,
     }
-    if reverses is None:
+    if reverses is None and store.posts_in_one_call():
+        # One statement, atomic by itself: no transaction of its own (see post_new_entry).
         posted = store.post_new_entry(
             entry_id=entry_id,
             kind=kind,
@@ -141,11 +144,12 @@ def post_entry(
             source_ref=source_ref,
             fingerprint=fingerprint,
             created_by_id=created_by_id,
-            postings=[
-                (p.account, p.currency, p.side, p.amount, p.memo) for p in canonical.postings
-            ],
+            content_json=content_json,
             chain_parts=canonical.chain_parts(
-                entry_id=str(entry_id), recorded_at=recorded_at, created_by=created_by_id
+                entry_id=str(entry_id),
+                recorded_at=recorded_at,
+                created_by=created_by_id,
+                content_json=content_json,
             ),
         )
         if posted is not None:
@@ -156,6 +160,16 @@ def post_entry(
                 hash=posted.hash,
                 period_id=posted.period_id,
             )
+    with transaction.atomic():
+        return _post_in_two_steps(row, lines, canonical, quarter)
+
+
+def _post_in_two_steps(
+    row: dict, lines: Sequence[Line], canonical: CanonicalEntry, quarter: Quarter
+) -> JournalEntry:
+    """Read the state under the chain-head lock, raise the typed error or post the entry."""
+    entry_id, effective_date, reverses = row["id"], row["effective_date"], row["reverses_id"]
+    kind, source_ref = row["kind"], row["source_ref"]
     # One read under the lock: the accounts, and the head and entry state, so that a
     # concurrent poster of the same id is seen here.
     state = store.read_for_posting(
@@ -168,7 +182,7 @@ def post_entry(
     _check_currencies(entry_id, canonical.postings, accounts)
     head_seq, head_hash = state.head_seq, state.head_hash
     if state.stored_fingerprint is not None:
-        return _replay(entry_id, state.stored_fingerprint, fingerprint, canonical)
+        return _replay(entry_id, state.stored_fingerprint, row["fingerprint"], canonical)
     _check_reversal_target(entry_id, reverses)
     _check_source_unique(entry_id, kind, source_ref)
     if state.closed_period is not None:
@@ -188,20 +202,20 @@ def post_entry(
         prev_hash=head_hash,
         entry_id=str(entry_id),
         seq=seq,
-        recorded_at=recorded_at,
-        created_by=created_by_id,
+        recorded_at=row["recorded_at"],
+        created_by=row["created_by_id"],
     )
     store.insert_posted_entry(
         entry_id=entry_id,
         kind=kind,
         effective_date=effective_date,
         period_id=period_id,
-        recorded_at=recorded_at,
-        memo=memo,
+        recorded_at=row["recorded_at"],
+        memo=row["memo"],
         source_ref=source_ref,
         reverses=reverses,
-        fingerprint=fingerprint,
-        created_by_id=created_by_id,
+        fingerprint=row["fingerprint"],
+        created_by_id=row["created_by_id"],
         postings=[(accounts[p.account].id, p.side, p.amount, p.memo) for p in canonical.postings],
         seq=seq,
         prev_hash=head_hash,

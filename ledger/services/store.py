@@ -65,7 +65,7 @@ POST = (
 # "SELECT * FROM", not "SELECT fn(...)": a row, or none, and statement counters see a table name.
 POST_NEW = (
     "SELECT * FROM ledger_post_entry(%s::uuid, %s, %s::date, %s::date, %s::timestamptz, %s, %s, "
-    "%s, %s, %s::text[], %s::text[], %s::text[], %s::bigint[], %s::text[], %s, %s)"
+    "%s, %s, %s::json, %s, %s)"
 )
 
 
@@ -181,6 +181,11 @@ def _create_chain_head(db: BaseDatabaseWrapper) -> None:
         )
 
 
+def posts_in_one_call() -> bool:
+    """Whether the database has ledger_post_entry (PostgreSQL) for `post_new_entry`."""
+    return connections[DEFAULT_DB_ALIAS].vendor == "postgresql"
+
+
 def post_new_entry(
     *,
     entry_id: uuid.UUID,
@@ -192,18 +197,18 @@ def post_new_entry(
     source_ref: str,
     fingerprint: str,
     created_by_id: int | None,
-    postings: list[tuple[str, str, str, int, str]],
+    content_json: str,
     chain_parts: tuple[str, str],
 ) -> PostedRow | None:
     """Post a usual entry in one call on PostgreSQL; None if it needs the two-step path.
 
-    postings are (account name, currency, side, cents, memo); chain_parts come from
-    `CanonicalEntry.chain_parts`. None means nothing was written: on SQLite, always.
+    content_json is `CanonicalEntry.content_json` (the lines travel in it) and chain_parts
+    `CanonicalEntry.chain_parts`. None means nothing was written.
+
+    The call is one statement, so it needs no transaction of its own: in autocommit it is its
+    own transaction (one round trip, where BEGIN and COMMIT would make three), inside the
+    caller's it joins that one. Either way it writes all of the entry or none of it.
     """
-    db = connections[DEFAULT_DB_ALIAS]
-    if db.vendor != "postgresql":
-        return None
-    names, currencies, sides, amounts, memos = ([p[i] for p in postings] for i in range(5))
     params = [
         entry_id,
         kind,
@@ -214,14 +219,10 @@ def post_new_entry(
         source_ref,
         fingerprint,
         created_by_id,
-        names,
-        currencies,
-        sides,
-        amounts,
-        memos,
+        content_json,
         *chain_parts,
     ]
-    with driver_cursor(db) as cursor:
+    with driver_cursor(connections[DEFAULT_DB_ALIAS]) as cursor:
         cursor.execute(POST_NEW, params)
         row = cursor.fetchone()
     return PostedRow(*row) if row else None

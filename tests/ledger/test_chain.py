@@ -6,8 +6,10 @@ import json
 import uuid
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from ledger.chain import CanonicalEntry, CanonicalPosting
+from ledger.chain import CanonicalEntry, CanonicalPosting, canonical_json
 from ledger.models import JournalEntry
 from ledger.selectors import canonical_of, entry_row
 from ledger.services import credit, debit, post_entry
@@ -74,6 +76,53 @@ def test_the_chain_hash_is_sha256_of_prev_hash_and_the_record_json():
     )
 
     assert chained == hashlib.sha256((prev_hash + record).encode("utf-8")).hexdigest()
+
+
+# Text that holds the keys the record is spliced at, quotes, backslashes and non-ASCII.
+TRICKY_TEXT = st.lists(
+    st.sampled_from(['"', "\\", ",", ":", "{", "}", "a", "é", "\u2028", "\x00"])
+    | st.sampled_from([',"kind":', ',"reverses":', ',"source_ref":', ',"seq":0', '"memo":']),
+    max_size=8,
+).map("".join)
+
+
+@given(
+    memo=TRICKY_TEXT,
+    source_ref=TRICKY_TEXT,
+    posting_memo=TRICKY_TEXT,
+    reverses=st.none() | st.just("9b2f0c7e-3a41-4d5e-8f60-1a2b3c4d5e6f"),
+    created_by=st.none() | st.integers(min_value=1, max_value=10**9),
+    seq=st.integers(min_value=1, max_value=10**12),
+)
+def test_the_spliced_chain_record_is_the_canonical_json_of_the_whole_record(
+    memo, source_ref, posting_memo, reverses, created_by, seq
+):
+    """chain_parts splices id, recorded_at, seq and created_by into the content's JSON."""
+    entry = CanonicalEntry(
+        kind="sale",
+        effective_date=datetime.date(2026, 5, 1),
+        memo=memo,
+        source_ref=source_ref,
+        reverses=reverses,
+        postings=(
+            CanonicalPosting("Assets:Cash:Drawer1", "D", 500, "USD", posting_memo),
+            CanonicalPosting("Income:Sales:Food", "C", 500, "USD", memo),
+        ),
+    )
+    recorded_at = datetime.datetime(2026, 5, 1, 23, 59, 59, 999999, tzinfo=datetime.UTC)
+    entry_id = "0e4a1f3c-5d2b-4c6a-9f1e-2b3c4d5e6f70"
+    head, tail = entry.chain_parts(
+        entry_id=entry_id, recorded_at=recorded_at, created_by=created_by
+    )
+    record = {
+        **entry.as_dict(),
+        "id": entry_id,
+        "seq": seq,
+        "recorded_at": "2026-05-01T23:59:59.999999+00:00",
+        "created_by": created_by,
+    }
+
+    assert f"{head}{seq}{tail}" == canonical_json(record)
 
 
 @pytest.mark.django_db
