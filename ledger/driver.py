@@ -7,6 +7,13 @@ the benchmarks' counts) or wrapped (connection.execute_wrapper), `driver_cursor`
 driver's cursor, on the same connection and transaction; its errors still become Django's, and
 a transaction already broken is still refused. The ledger's posting path
 (ledger.services.store) and the point of sale's paying path (pos.sql) both use it.
+
+On PostgreSQL the driver's cursor binds parameters on the server and prepares each statement
+once per connection: these are the same few fixed statements over and over, and PostgreSQL
+otherwise parses and plans every one of them anew (Django's own cursor binds on the client and
+never prepares, so that poolers in transaction mode keep working: Tillshare connects to
+PostgreSQL directly). A batch of several statements separated by semicolons cannot be prepared;
+`driver_cursor(db, batch=True)` sends it through a client-side binding cursor in one round trip.
 """
 
 from collections.abc import Iterator, Sequence
@@ -18,11 +25,16 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 class DriverCursor:
     """The driver's cursor, taking Django's %s marks (SQLite's driver wants ?)."""
 
-    def __init__(self, cursor, qmark: bool) -> None:
-        self.cursor, self.qmark = cursor, qmark
+    def __init__(self, cursor, *, qmark: bool = False, prepare: bool = False) -> None:
+        self.cursor, self.qmark, self.prepare = cursor, qmark, prepare
 
     def execute(self, sql: str, params: Sequence) -> None:
-        self.cursor.execute(sql.replace("%s", "?") if self.qmark else sql, params)
+        if self.qmark:
+            self.cursor.execute(sql.replace("%s", "?"), params)
+        elif self.prepare:
+            self.cursor.execute(sql, params, prepare=True)
+        else:
+            self.cursor.execute(sql, params)
 
     def fetchone(self):
         return self.cursor.fetchone()
@@ -39,17 +51,27 @@ class DriverCursor:
 
 
 @contextmanager
-def driver_cursor(db: BaseDatabaseWrapper) -> Iterator:
-    """Django's cursor while statements are recorded or wrapped, else the driver's own."""
+def driver_cursor(db: BaseDatabaseWrapper, *, batch: bool = False) -> Iterator:
+    """Django's cursor while statements are recorded or wrapped, else the driver's own.
+
+    batch: the statements will be batches of several statements (PostgreSQL: not prepared).
+    """
     if db.queries_logged or db.execute_wrappers:
         with db.cursor() as cursor:
             yield cursor
         return
     db.ensure_connection()
     db.validate_no_broken_transaction()
-    cursor = db.connection.cursor()
+    if db.vendor == "sqlite":
+        cursor, wrapped = db.connection.cursor(), {"qmark": True}
+    elif batch:
+        cursor, wrapped = db.connection.cursor(), {}  # Django's factory: client-side binding
+    else:
+        from psycopg import Cursor  # server-side binding; only PostgreSQL needs psycopg
+
+        cursor, wrapped = Cursor(db.connection), {"prepare": True}
     try:
         with db.wrap_database_errors:
-            yield DriverCursor(cursor, qmark=db.vendor == "sqlite")
+            yield DriverCursor(cursor, **wrapped)
     finally:
         cursor.close()
