@@ -177,6 +177,8 @@ def _post_in_two_steps(
         account_names={line.account for line in lines},
         quarter_start=quarter.start_date,
         day=effective_date,
+        kind=kind,
+        source_ref=source_ref,
     )
     accounts = _known_accounts(entry_id, lines, state.accounts)
     _check_currencies(entry_id, canonical.postings, accounts)
@@ -184,7 +186,14 @@ def _post_in_two_steps(
     if state.stored_fingerprint is not None:
         return _replay(entry_id, state.stored_fingerprint, row["fingerprint"], canonical)
     _check_reversal_target(entry_id, reverses)
-    _check_source_unique(entry_id, kind, source_ref)
+    if state.source_taken_by is not None:
+        raise DuplicateSourceError(
+            DUPLICATE_SOURCE.format(
+                entry_id=entry_id, kind=kind, source_ref=source_ref, existing=state.source_taken_by
+            ),
+            entry_id=entry_id,
+            existing=state.source_taken_by,
+        )
     if state.closed_period is not None:
         raise ClosedPeriodError(
             CLOSED_PERIOD.format(
@@ -370,24 +379,6 @@ def _check_reversal_target(entry_id: uuid.UUID, reverses: uuid.UUID | None) -> N
             ALREADY_REVERSED.format(entry_id=reverses, reversal=reversal),
             entry_id=reverses,
             reversal=reversal,
-        )
-
-
-def _check_source_unique(entry_id: uuid.UUID, kind: str, source_ref: str) -> None:
-    if not source_ref:
-        return
-    existing = (
-        JournalEntry.objects.filter(kind=kind, source_ref=source_ref)
-        .values_list("id", flat=True)
-        .first()
-    )
-    if existing is not None:
-        raise DuplicateSourceError(
-            DUPLICATE_SOURCE.format(
-                entry_id=entry_id, kind=kind, source_ref=source_ref, existing=existing
-            ),
-            entry_id=entry_id,
-            existing=existing,
         )
 
 

@@ -10,9 +10,9 @@ On PostgreSQL the usual entry (new, in an open quarter, to postable accounts, no
 bound at stake) posts in ONE call, `post_new_entry`: the server-side function ledger_post_entry
 (ledger/functions.py) locks, checks, writes and hashes, and answers nothing when the entry is
 not that usual kind. Otherwise, and always on SQLite, a post is two steps: one read under the
-chain-head lock (`read_for_posting`: the head, the entry's state, the periods and the accounts)
-and one write (`insert_posted_entry`: the draft, its postings in one multi-row INSERT, the flip
-to posted and the new head).
+chain-head lock (`read_for_posting`: the head, the entry's state and source, the periods and the
+accounts) and one write (`insert_posted_entry`: the draft, its postings in one multi-row INSERT,
+the flip to posted and the new head).
 
 On PostgreSQL each step is ONE round trip: Django's default psycopg cursor binds parameters on
 the client and sends a parameterless query through the simple query protocol, which runs
@@ -44,6 +44,9 @@ READ_STATE = (
     "(SELECT id FROM ledger_period WHERE start_date = %s), "
     "(SELECT name FROM ledger_period WHERE status = 'closed' AND end_date >= %s "
     "ORDER BY end_date DESC LIMIT 1), "
+    # source_ref <> '' repeated so that the partial unique index serves the lookup.
+    "(SELECT id FROM ledger_journalentry WHERE kind = %s AND source_ref = %s "
+    "AND source_ref <> '' LIMIT 1), "
     "a.id, a.name, a.currency, a.is_placeholder, a.opened_on, a.closed_on, a.bound "
     "FROM ledger_chainhead h LEFT JOIN ledger_account a ON a.name IN ({names}) WHERE h.id = 1"
 )
@@ -99,12 +102,15 @@ class PostingState:
     stored_fingerprint: str | None  # the entry id is already posted with this content
     period_id: int | None  # the row of the entry date's quarter, if it exists yet
     closed_period: str | None  # the latest closed period ending on or after the entry date
+    source_taken_by: uuid.UUID | None  # the entry that already posted this kind and source
     accounts: dict[str, AccountRow]  # the accounts asked for that exist, by name
 
 
 def lock_chain_head() -> tuple[int, str]:
     """Lock the chain head row (created on first use) and return its (seq, hash)."""
-    state = read_for_posting(entry_id=None, account_names=(), quarter_start=None, day=None)
+    state = read_for_posting(
+        entry_id=None, account_names=(), quarter_start=None, day=None, kind="", source_ref=""
+    )
     return state.head_seq, state.head_hash
 
 
@@ -114,6 +120,8 @@ def read_for_posting(
     account_names: set[str] | tuple[()],
     quarter_start: datetime.date | None,
     day: datetime.date | None,
+    kind: str,
+    source_ref: str,
 ) -> PostingState:
     """Lock the chain head, then read the head, the entry's state, the periods and accounts.
 
@@ -132,31 +140,43 @@ def read_for_posting(
         _uuid(db, entry_id) if entry_id else None,
         db.ops.adapt_datefield_value(quarter_start),
         db.ops.adapt_datefield_value(day),
+        kind,
+        source_ref,
         *names,
     ]
-    with driver_cursor(db) as cursor:
+    with driver_cursor(db, batch=True) as cursor:
         rows = _read_locked(db, cursor, read, params)
     if not rows:
         # No head row yet, so nothing was locked: create the row, then take the lock on it.
         # Reading on without the lock would let two posters take the same seq.
         _create_chain_head(db)
         return read_for_posting(
-            entry_id=entry_id, account_names=account_names, quarter_start=quarter_start, day=day
+            entry_id=entry_id,
+            account_names=account_names,
+            quarter_start=quarter_start,
+            day=day,
+            kind=kind,
+            source_ref=source_ref,
         )
     accounts = {
-        row[6]: AccountRow(
-            id=row[5],
-            name=row[6],
-            currency=row[7],
-            is_placeholder=bool(row[8]),
-            opened_on=_date(row[9]),
-            closed_on=_date(row[10]),
-            bound=row[11],
+        row[7]: AccountRow(
+            id=row[6],
+            name=row[7],
+            currency=row[8],
+            is_placeholder=bool(row[9]),
+            opened_on=_date(row[10]),
+            closed_on=_date(row[11]),
+            bound=row[12],
         )
         for row in rows
-        if row[5] is not None
+        if row[6] is not None
     }
-    return PostingState(*rows[0][:5], accounts=accounts)
+    taken_by = rows[0][5]
+    return PostingState(
+        *rows[0][:5],
+        source_taken_by=uuid.UUID(str(taken_by)) if taken_by is not None else None,
+        accounts=accounts,
+    )
 
 
 def _read_locked(db: BaseDatabaseWrapper, cursor, read: str, params: list) -> list[tuple]:
@@ -268,7 +288,7 @@ def insert_posted_entry(
     for account_id, side, amount, posting_memo in postings:
         posting_params += (db_id, account_id, side, amount, db_day, posting_memo)
     post_params = [seq, prev_hash, entry_hash, db_id]
-    with driver_cursor(db) as cursor:
+    with driver_cursor(db, batch=True) as cursor:
         if db.vendor == "postgresql":
             cursor.execute(
                 f"{INSERT_DRAFT}; {insert_postings}; {POST}",
