@@ -125,8 +125,7 @@ class IdempotentRequest:
     def _run_once(self, action, view, atomic: bool) -> Response:
         if not atomic:
             response = answer(action, view)
-            with transaction.atomic():
-                self._keep(response)
+            self._keep(response)  # one INSERT: its own transaction
             return response
         with transaction.atomic():
             response = answer(action, view)

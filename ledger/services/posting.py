@@ -160,6 +160,12 @@ def post_entry(
                 hash=posted.hash,
                 period_id=posted.period_id,
             )
+    if transaction.get_connection().in_atomic_block:
+        # Inside the caller's transaction, no savepoint of our own (two statements saved on
+        # every post of a sale): everything up to the write only reads and may raise a typed
+        # error, which leaves nothing behind; the write dooms the caller's transaction if the
+        # database refuses it, as a failed business event should.
+        return _post_in_two_steps(row, lines, canonical, quarter)
     with transaction.atomic():
         return _post_in_two_steps(row, lines, canonical, quarter)
 
@@ -214,22 +220,25 @@ def _post_in_two_steps(
         recorded_at=row["recorded_at"],
         created_by=row["created_by_id"],
     )
-    store.insert_posted_entry(
-        entry_id=entry_id,
-        kind=kind,
-        effective_date=effective_date,
-        period_id=period_id,
-        recorded_at=row["recorded_at"],
-        memo=row["memo"],
-        source_ref=source_ref,
-        reverses=reverses,
-        fingerprint=row["fingerprint"],
-        created_by_id=row["created_by_id"],
-        postings=[(accounts[p.account].id, p.side, p.amount, p.memo) for p in canonical.postings],
-        seq=seq,
-        prev_hash=head_hash,
-        entry_hash=entry_hash,
-    )
+    with transaction.atomic(savepoint=False):  # all of it or, in any transaction, nothing
+        store.insert_posted_entry(
+            entry_id=entry_id,
+            kind=kind,
+            effective_date=effective_date,
+            period_id=period_id,
+            recorded_at=row["recorded_at"],
+            memo=row["memo"],
+            source_ref=source_ref,
+            reverses=reverses,
+            fingerprint=row["fingerprint"],
+            created_by_id=row["created_by_id"],
+            postings=[
+                (accounts[p.account].id, p.side, p.amount, p.memo) for p in canonical.postings
+            ],
+            seq=seq,
+            prev_hash=head_hash,
+            entry_hash=entry_hash,
+        )
     return _stored(row, seq=seq, prev_hash=head_hash, hash=entry_hash, period_id=period_id)
 
 

@@ -67,7 +67,8 @@ def record_transaction(txn: BalanceTxn, payout: Payout | None = None) -> Balance
     if payout is not None:
         fields["payout"] = payout
     # update_or_create by fixed SQL (pos.sql): a fee is recorded with every card payment.
-    with transaction.atomic():
+    # No savepoint inside a caller's transaction: no caller goes on after this fails.
+    with transaction.atomic(savepoint=False):
         found = sql.select(BalanceTransaction, "id = %s", [txn.reference], lock="FOR UPDATE")
         row = found[0] if found else BalanceTransaction(id=txn.reference)
         for name, value in fields.items():

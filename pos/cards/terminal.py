@@ -15,6 +15,8 @@ what the tablet shows. The gateway is never called inside a database transaction
 
 import logging
 import uuid
+from contextlib import nullcontext
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -60,26 +62,34 @@ def reader_for(device: Device) -> Reader | None:
     return found[0] if found else None
 
 
-def charge_card(
-    *, payment: Payment, device: Device, hold_id: uuid.UUID | None = None
-) -> GatewayResult:
-    """Take a pending card payment: capture a hold, or charge on the station's reader."""
+@dataclass(frozen=True)
+class Charge:
+    """What the gateway answered to a card payment, recorded when the payment is finished."""
+
+    result: GatewayResult
+    attempt_id: uuid.UUID | None = None  # the charge attempt the answer belongs to
+    hold_id: uuid.UUID | None = None  # the hold it captured
+
+
+def charge_card(*, payment: Payment, device: Device, hold_id: uuid.UUID | None = None) -> Charge:
+    """Take a pending card payment: capture a hold, or charge on the station's reader.
+
+    What the gateway answers is written by `record_charge`, in the transaction that finishes
+    the payment (checkout.finish_card_payment): one transaction rather than two. Until then a
+    retry finds the attempt and asks the gateway again with the same idempotency key.
+    """
     gateway = get_gateway()
     total = payment.amount + payment.tip
     if hold_id is not None:
         hold = CardAttempt.objects.filter(id=hold_id, kind=CardAttempt.Kind.HOLD).first()
         if hold is None or hold.tab_id != payment.tab_id:
             message = NOT_A_HOLD.format(hold=hold_id, tab=payment.tab_id)
-            return GatewayResult("declined", "", message)
+            return Charge(GatewayResult("declined", "", message))
         if hold.status != CardAttempt.Status.AUTHORIZED:
-            return GatewayResult(
-                "declined", "", HOLD_NOT_USABLE.format(hold=hold.id, status=hold.status)
-            )
+            message = HOLD_NOT_USABLE.format(hold=hold.id, status=hold.status)
+            return Charge(GatewayResult("declined", "", message))
         result = gateway.capture(attempt_id=payment.id, reference=hold.payment_intent, amount=total)
-        if result.status == "captured":
-            _update(hold.id, status=CardAttempt.Status.SUCCEEDED, captured_by=payment)
-            sync_fee(result.reference)
-        return result
+        return Charge(result, hold_id=hold.id if result.status == "captured" else None)
     reader = reader_for(device)
     attempt = _attempt(payment.id, CardAttempt.Kind.CHARGE, payment.tab, total, reader,
                        payment.created_by, device)  # fmt: skip
@@ -92,10 +102,15 @@ def charge_card(
             # The guest picks a tip on the reader unless the tablet already took one.
             on_reader_tipping=bool(reader) and settings.CARDS_ON_READER_TIPPING and not payment.tip,
         )  # fmt: skip
-    _record_result(attempt.id, result)
-    if result.status == "captured":
-        sync_fee(result.reference)
-    return result
+    return Charge(result, attempt_id=attempt.id)
+
+
+def record_charge(charge: Charge, payment: Payment) -> None:
+    """Write what the gateway answered: the attempt's outcome, or the hold it captured."""
+    if charge.hold_id is not None:
+        _update(charge.hold_id, status=CardAttempt.Status.SUCCEEDED, captured_by=payment)
+    if charge.attempt_id is not None:
+        _record_result(charge.attempt_id, charge.result)
 
 
 def hold_card(
@@ -229,8 +244,11 @@ def _attempt(attempt_id, kind, tab: Tab, amount, reader, staff, device) -> CardA
         id=attempt_id, kind=kind, tab=tab, amount=amount, reader=reader, created_by=staff,
         device=device, created_at=now, updated_at=now,
     )  # fmt: skip
+    # A twin's INSERT may win: inside a transaction a savepoint keeps that one usable; alone,
+    # the INSERT is its own transaction and needs no BEGIN and COMMIT of ours.
+    nested = transaction.get_connection().in_atomic_block
     try:
-        with transaction.atomic():  # a savepoint: a twin's INSERT may win
+        with transaction.atomic() if nested else nullcontext():
             sql.insert([attempt])
     except IntegrityError:
         return sql.select(CardAttempt, "id = %s", [attempt_id])[0]
@@ -244,7 +262,7 @@ def _record_result(attempt_id: uuid.UUID, result: GatewayResult) -> CardAttempt:
     return _update(attempt_id, **fields)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # no caller goes on after it fails
 def _update(attempt_id: uuid.UUID, **fields) -> CardAttempt:
     found = sql.select(CardAttempt, "id = %s", [attempt_id], lock="FOR UPDATE")
     if not found:

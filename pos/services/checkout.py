@@ -26,7 +26,7 @@ from ledger.models import EntryKind
 from ledger.money import from_cents, to_cents
 from ledger.services import Line, credit, debit, post_entry, reverse_entry
 from pos import clock, sql
-from pos.cards.terminal import charge_card
+from pos.cards.terminal import Charge, charge_card, record_charge, sync_fee
 from pos.clock import business_date
 from pos.exceptions import (
     DrawerError,
@@ -190,8 +190,15 @@ def pay_card(
     payment = _start_card_payment(tab_id, payment_id, amount, tip, staff, device)
     result = None
     if payment.status == Payment.Status.PENDING and not payment.gateway_reference:
-        result = charge_card(payment=payment, device=device, hold_id=hold_id)
-        payment = finish_card_payment(payment.id, result.status, result.reference, staff)
+        charge = charge_card(payment=payment, device=device, hold_id=hold_id)
+        result = charge.result
+        payment = finish_card_payment(
+            payment.id, result.status, result.reference, staff, charge=charge
+        )
+        if result.status == "captured":
+            # After the payment is finished: a fee that cannot be fetched or posted now never
+            # leaves a charged payment pending (the webhook or reconcile_stripe brings it).
+            sync_fee(result.reference)
     if payment.status in (Payment.Status.DECLINED, Payment.Status.CANCELLED):
         raise PaymentDeclinedError(
             f"The card was declined for check {payment.tab_id}", payment=payment.id,
@@ -231,10 +238,20 @@ def _start_card_payment(tab_id, payment_id, amount, tip, staff, device) -> Payme
 
 @transaction.atomic(durable=True)
 def finish_card_payment(
-    payment_id, status: str, reference: str, staff, tip: int | None = None
+    payment_id,
+    status: str,
+    reference: str,
+    staff,
+    tip: int | None = None,
+    charge: Charge | None = None,
 ) -> Payment:
-    """Record a card payment's outcome (a gateway status); a tip chosen on the reader, if any."""
+    """Record a card payment's outcome (a gateway status); a tip chosen on the reader, if any.
+
+    charge: the gateway's answer to this request's charge, written in this same transaction.
+    """
     payment = _locked(Payment, payment_id)
+    if charge is not None:
+        record_charge(charge, payment)
     if payment.status != Payment.Status.PENDING:
         return payment  # another request finished it first
     if status == "processing":  # on the reader: the webhook finishes it
