@@ -159,20 +159,28 @@ def select(model: type[M], where: str, params: Sequence = (), *, lock: str = "")
     ]
 
 
-def insert(objs: Sequence[Model]) -> None:
+def insert(objs: Sequence[Model], *, on_conflict_update: Sequence[str] = ()) -> None:
     """INSERT the instances (one model, primary keys set or auto) in one statement, as they are.
 
-    An auto primary key is not read back: the caller does not need it.
+    An auto primary key is not read back: the caller does not need it. on_conflict_update:
+    where a row with the primary key exists, set these fields (names) from the instance instead
+    (an upsert, in one statement on both vendors).
     """
     model = type(objs[0])
+    meta = model._meta
     auto_pk = objs[0].pk is None
-    fields = [f for f in model._meta.concrete_fields if not (f.primary_key and auto_pk)]
+    fields = [f for f in meta.concrete_fields if not (f.primary_key and auto_pk)]
     database = db()
     columns = ", ".join(f'"{field.column}"' for field in fields)
     marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
     values = [f.get_db_prep_save(getattr(obj, f.attname), database) for obj in objs for f in fields]
-    table, rows_sql = model._meta.db_table, ", ".join([marks] * len(objs))
-    execute(f'INSERT INTO "{table}" ({columns}) VALUES {rows_sql}', values)  # noqa: S608 (names)
+    table, rows_sql = meta.db_table, ", ".join([marks] * len(objs))
+    statement = f'INSERT INTO "{table}" ({columns}) VALUES {rows_sql}'  # noqa: S608 (names)
+    if on_conflict_update:
+        updated = [meta.get_field(name).column for name in on_conflict_update]
+        assignments = ", ".join(f'"{column}" = excluded."{column}"' for column in updated)
+        statement += f' ON CONFLICT ("{meta.pk.column}") DO UPDATE SET {assignments}'
+    execute(statement, values)
     for obj in objs:
         obj._state.adding, obj._state.db = False, database.alias
 

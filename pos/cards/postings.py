@@ -58,26 +58,19 @@ def payout_ref(payout: str) -> str:
     return f"stripe-payout:{payout}"
 
 
-def record_transaction(txn: BalanceTxn, payout: Payout | None = None) -> BalanceTransaction:
-    """Keep a balance transaction (and which payout paid it out, once known)."""
+def record_transaction(txn: BalanceTxn, payout: Payout | None = None) -> None:
+    """Keep a balance transaction (and which payout paid it out, once known).
+
+    One upsert by fixed SQL (pos.sql): a fee is recorded with every card payment. A payout
+    already linked stays linked when the transaction arrives again without one.
+    """
     fields = {
         "type": txn.type, "source": txn.source, "amount": txn.amount, "fee": txn.fee,
         "net": txn.net, "currency": txn.currency, "payment_intent": txn.payment_intent,
     }  # fmt: skip
     if payout is not None:
         fields["payout"] = payout
-    # update_or_create by fixed SQL (pos.sql): a fee is recorded with every card payment.
-    # No savepoint inside a caller's transaction: no caller goes on after this fails.
-    with transaction.atomic(savepoint=False):
-        found = sql.select(BalanceTransaction, "id = %s", [txn.reference], lock="FOR UPDATE")
-        row = found[0] if found else BalanceTransaction(id=txn.reference)
-        for name, value in fields.items():
-            setattr(row, name, value)
-        if found:
-            sql.update(row, list(fields))
-        else:
-            sql.insert([row])
-    return row
+    sql.insert([BalanceTransaction(id=txn.reference, **fields)], on_conflict_update=list(fields))
 
 
 @transaction.atomic
