@@ -159,12 +159,15 @@ def select(model: type[M], where: str, params: Sequence = (), *, lock: str = "")
     ]
 
 
-def insert(objs: Sequence[Model], *, on_conflict_update: Sequence[str] = ()) -> None:
+def insert(
+    objs: Sequence[Model], *, on_conflict_update: Sequence[str] = (), on_conflict_skip=False
+) -> int:
     """INSERT the instances (one model, primary keys set or auto) in one statement, as they are.
 
-    An auto primary key is not read back: the caller does not need it. on_conflict_update:
-    where a row with the primary key exists, set these fields (names) from the instance instead
-    (an upsert, in one statement on both vendors).
+    Where a row with the primary key exists: on_conflict_update sets these fields (names) from
+    the instance instead (an upsert), on_conflict_skip leaves it be; both in one statement on
+    both vendors. Return how many rows were written. An auto primary key is not read back: the
+    caller does not need it.
     """
     model = type(objs[0])
     meta = model._meta
@@ -180,9 +183,12 @@ def insert(objs: Sequence[Model], *, on_conflict_update: Sequence[str] = ()) -> 
         updated = [meta.get_field(name).column for name in on_conflict_update]
         assignments = ", ".join(f'"{column}" = excluded."{column}"' for column in updated)
         statement += f' ON CONFLICT ("{meta.pk.column}") DO UPDATE SET {assignments}'
-    execute(statement, values)
+    elif on_conflict_skip:
+        statement += f' ON CONFLICT ("{meta.pk.column}") DO NOTHING'
+    written = execute(statement, values)
     for obj in objs:
         obj._state.adding, obj._state.db = False, database.alias
+    return written
 
 
 def update(obj: Model, fields: Sequence[str]) -> None:

@@ -15,11 +15,10 @@ what the tablet shows. The gateway is never called inside a database transaction
 
 import logging
 import uuid
-from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from djmoney.money import Money
 
 from ledger.money import to_cents
@@ -235,24 +234,15 @@ def sync_refund_transaction(reference: str) -> None:
 
 
 def _attempt(attempt_id, kind, tab: Tab, amount, reader, staff, device) -> CardAttempt:
-    """The attempt of this id: the one a retry (or a twin) made already, else a new one."""
-    found = sql.select(CardAttempt, "id = %s", [attempt_id])
-    if found:
-        return found[0]
+    """The attempt of this id: a new one, or the one a retry (or a twin) made already."""
     now = clock.now()
     attempt = CardAttempt(
         id=attempt_id, kind=kind, tab=tab, amount=amount, reader=reader, created_by=staff,
         device=device, created_at=now, updated_at=now,
     )  # fmt: skip
-    # A twin's INSERT may win: inside a transaction a savepoint keeps that one usable; alone,
-    # the INSERT is its own transaction and needs no BEGIN and COMMIT of ours.
-    nested = transaction.get_connection().in_atomic_block
-    try:
-        with transaction.atomic() if nested else nullcontext():
-            sql.insert([attempt])
-    except IntegrityError:
-        return sql.select(CardAttempt, "id = %s", [attempt_id])[0]
-    return attempt
+    if sql.insert([attempt], on_conflict_skip=True):
+        return attempt
+    return sql.select(CardAttempt, "id = %s", [attempt_id])[0]
 
 
 def _record_result(attempt_id: uuid.UUID, result: GatewayResult) -> CardAttempt:
