@@ -14,14 +14,13 @@ chain-head lock (`read_for_posting`: the head, the entry's state and source, the
 accounts) and one write (`insert_posted_entry`: the draft, its postings in one multi-row INSERT,
 the flip to posted and the new head).
 
-On PostgreSQL each step is ONE round trip: Django's default psycopg cursor binds parameters on
-the client and sends a parameterless query through the simple query protocol, which runs
-several statements separated by semicolons. Round trips, not the statements themselves,
-dominate a post on a busy machine. Under READ COMMITTED each of those statements still takes
-its own snapshot, which the lock relies on (see `read_for_posting`). This needs Django's
-default client-side binding: with OPTIONS server_side_binding=True PostgreSQL would refuse the
-batches ("cannot insert multiple commands into a prepared statement"). SQLite runs in-process
-and takes one statement per call. On both, the database advances the chain head itself when an
+On PostgreSQL each step is ONE round trip: a batch cursor (`driver_cursor(db, batch=True)`)
+binds parameters on the client and sends a parameterless query through the simple query
+protocol, which runs several statements separated by semicolons (a prepared statement cannot
+hold several). Round trips, not the statements themselves, dominate a post on a busy machine.
+Under READ COMMITTED each of those statements still takes its own snapshot, which the lock
+relies on (see `read_for_posting`). The one-call post is a single statement, prepared once per
+connection. SQLite runs in-process and takes one statement per call. On both, the database advances the chain head itself when an
 entry is posted (trigger ledger_chain_head_follows, see ledger/triggers.py): no statement for it.
 """
 
