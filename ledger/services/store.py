@@ -20,8 +20,9 @@ protocol, which runs several statements separated by semicolons (a prepared stat
 hold several). Round trips, not the statements themselves, dominate a post on a busy machine.
 Under READ COMMITTED each of those statements still takes its own snapshot, which the lock
 relies on (see `read_for_posting`). The one-call post is a single statement, prepared once per
-connection. SQLite runs in-process and takes one statement per call. On both, the database advances the chain head itself when an
-entry is posted (trigger ledger_chain_head_follows, see ledger/triggers.py): no statement for it.
+connection. SQLite runs in-process and takes one statement per call. On both, the database
+advances the chain head itself when an entry is posted (trigger ledger_chain_head_follows, see
+ledger/triggers.py): no statement for it.
 """
 
 import datetime
