@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import transaction
 from djmoney.money import Money
 
+from ledger.exceptions import LedgerError
 from ledger.money import to_cents
 from pos import clock, sql
 from pos.cards.models import CardAttempt, Reader
@@ -210,8 +211,9 @@ def sync_attempt(reference: str) -> CardAttempt | None:
 def sync_fee(reference: str, balance_transaction: str = "") -> None:
     """Post the fee of a captured PaymentIntent once its balance transaction is known.
 
-    A failure to reach the processor is logged, not raised: the payment itself is done, and
-    the payment_intent.succeeded webhook (or reconcile_stripe) brings the fee later.
+    A failure is logged, not raised: the payment itself is done. When the processor cannot be
+    reached, the payment_intent.succeeded webhook (or reconcile_stripe) brings the fee later;
+    when the ledger refuses the entry, reconcile_stripe lists the fee as missing.
     """
     gateway = get_gateway()
     try:
@@ -220,6 +222,8 @@ def sync_fee(reference: str, balance_transaction: str = "") -> None:
             post_fee(gateway.balance_transaction(txn_ref))
     except GatewayUnavailableError:
         logger.warning("Card fee of %s not posted yet: the processor is unreachable", reference)
+    except LedgerError as error:
+        logger.error("Card fee of %s not posted: %s", reference, error)
 
 
 def sync_refund_transaction(reference: str) -> None:

@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from ledger.models import JournalEntry
+from ledger.models import Account, JournalEntry
 from ledger.selectors import account_balance
 from ledger.verification import verify_ledger
 from pos.cards.models import CardAttempt
@@ -177,3 +177,25 @@ def test_a_bar_tab_hold_is_captured_for_the_check_and_released_holds_charge_noth
     assert released.payment_intent not in fake.charged
     with pytest.raises(PaymentDeclinedError):
         pay(venue, other, "4.87", hold_id=released.id)
+
+
+def test_a_fee_the_ledger_refuses_is_logged_and_the_paid_check_still_closes(venue, fake, caplog):
+    """$17.86 by card at the counter, the card-fee account made a placeholder: no fee can post.
+
+    The money was taken, so the payment is captured and the check closed all the same; the fee
+    is logged as not posted (reconcile_stripe would list it as missing).
+    """
+    Account.objects.filter(name="Expenses:CardFees").update(is_placeholder=True)
+    tab = check_with(venue, venue.burger, venue.fries)
+
+    payment = pay(venue, tab, "17.86")
+
+    tab.refresh_from_db()
+    assert payment.status == Payment.Status.CAPTURED
+    assert (tab.status, tab.total) == (Tab.Status.CLOSED, 1786)
+    txn = fake.payment(payment.gateway_reference).balance_transaction
+    assert not JournalEntry.objects.filter(source_ref=fee_ref(txn)).exists()
+    assert f"Card fee of {payment.gateway_reference} not posted" in caplog.text
+    assert "Expenses:CardFees is a placeholder and takes no postings" in caplog.text
+    assert account_balance(account="Assets:Stripe:Clearing") == usd("17.86")
+    assert verify_ledger().ok
