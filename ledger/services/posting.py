@@ -208,9 +208,9 @@ def _post_in_two_steps(
             entry_id=entry_id,
             period=state.closed_period,
         )
-    period_id = state.period_id or period_row(quarter).id
     _check_postable(entry_id, effective_date, accounts.values())
     _check_bounds(entry_id, canonical.postings, accounts)
+    period_id = state.period_id or period_row(quarter).id  # the first write, checks all passed
 
     seq = head_seq + 1
     entry_hash = canonical.chain_hash(
