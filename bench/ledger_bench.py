@@ -608,7 +608,7 @@ class RawDb:
 
         Each entry is inserted as a draft, gets its postings, then is posted with the next seq,
         the previous hash and its own chain hash, so every trigger checks it; the database
-        moves the chain head row along (trigger ledger_chain_head_follows).
+        moves the chain head row along (rule ledger_chain_head_follows).
         """
         from django.utils import timezone
 

@@ -4,9 +4,15 @@ Nearly every post is a new entry, dated in an open quarter whose row exists, to 
 accounts in their own currency, not reversing anything, touching no bounded account toward its
 bound. For that entry the function does in one statement, so one round trip, what
 `post_entry` otherwise does in two: lock the chain head, check the entry is that usual kind,
-insert it as a draft with its postings, compute its hash and post it. Its statements are
-planned once per connection (PL/pgSQL caches their plans), where the two-step path has
-PostgreSQL parse and plan every statement of every post.
+compute its hash, insert its postings and then the entry itself, already posted (the two-step
+path inserts a draft and flips it; ledger/triggers.py checks both ways alike).
+
+Its statements are planned once per connection (PL/pgSQL caches their plans), where the
+two-step path has PostgreSQL parse and plan every statement of every post. The plans are
+generic by decree (`SET plan_cache_mode = force_generic_plan`, here and on the entry guard of
+ledger/triggers.py): left to choose, PostgreSQL came to plan their statements again on every
+call once the ledger held tens of thousands of entries, a fifth of a post's time on the server.
+Every statement looks rows up by key, so the generic plan is the right one.
 
 It never decides that an entry is wrong: when anything is unusual (the id exists, the source
 is taken, the quarter has no row or is closed, an account is missing, placeholder, closed,
@@ -36,19 +42,13 @@ CREATE OR REPLACE FUNCTION ledger_post_entry(
     p_memo text, p_source_ref text, p_fingerprint text, p_created_by bigint,
     p_content json, p_chain_head text, p_chain_tail text)
 RETURNS TABLE (o_seq bigint, o_prev_hash text, o_hash text, o_period_id bigint)
-LANGUAGE plpgsql VOLATILE AS $$
+LANGUAGE plpgsql VOLATILE SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
     head_seq bigint;
     head_hash text;
     period bigint;
     taken boolean;
-    line_count bigint;
-    found_count bigint;
-    toward_bound boolean;
-    account_ids bigint[];
-    sides text[];
-    amounts bigint[];
-    memos text[];
+    inserted bigint;
     entry_hash text;
 BEGIN
     SELECT h.seq, h.hash INTO head_seq, head_hash FROM ledger_chainhead h WHERE h.id = 1 FOR UPDATE;
@@ -68,38 +68,39 @@ BEGIN
     IF period IS NULL OR taken THEN
         RETURN;
     END IF;
-    -- The lines, from the canonical content, each with its account if that takes the posting.
-    -- A line that moves a bounded account toward its bound sends the entry to the full path,
-    -- which sums the account's history (a conservative test: the full path decides).
-    SELECT count(*), count(a.id), coalesce(bool_or(
+    -- The postings first, then the entry as posted: the entry's insert checks them all
+    -- (ledger_journalentry_guard) and moves the chain head. Inserting a draft and flipping it
+    -- would write the entry twice, every index entry of it too, and leave a dead row behind.
+    -- The lines come from the canonical content, each with its account if that takes the
+    -- posting; they are inserted only if every line has one. A line that moves a bounded
+    -- account toward its bound sends the entry to the full path, which sums the account's
+    -- history (a conservative test: the full path decides). No row inserted: nothing written.
+    WITH line AS (
+        SELECT l.n, l.side, l.amount, l.memo, a.id AS account_id,
             (a.bound = 'debits_le_credits' AND l.side = 'D')
-            OR (a.bound = 'credits_le_debits' AND l.side = 'C')), false),
-        array_agg(a.id ORDER BY l.n), array_agg(l.side ORDER BY l.n),
-        array_agg(l.amount ORDER BY l.n), array_agg(l.memo ORDER BY l.n)
-    INTO line_count, found_count, toward_bound, account_ids, sides, amounts, memos
-    FROM ROWS FROM (json_to_recordset(p_content -> 'postings')
-            AS (account text, currency text, side text, amount bigint, memo text))
-        WITH ORDINALITY AS l(account, currency, side, amount, memo, n)
-    LEFT JOIN ledger_account a ON a.name = l.account AND a.currency = l.currency
-        AND NOT a.is_placeholder AND a.opened_on <= p_day
-        AND (a.closed_on IS NULL OR a.closed_on >= p_day);
-    IF found_count <> line_count OR toward_bound THEN
+                OR (a.bound = 'credits_le_debits' AND l.side = 'C') AS toward_bound
+        FROM ROWS FROM (json_to_recordset(p_content -> 'postings')
+                AS (account text, currency text, side text, amount bigint, memo text))
+            WITH ORDINALITY AS l(account, currency, side, amount, memo, n)
+        LEFT JOIN ledger_account a ON a.name = l.account AND a.currency = l.currency
+            AND NOT a.is_placeholder AND a.opened_on <= p_day
+            AND (a.closed_on IS NULL OR a.closed_on >= p_day)
+    )
+    INSERT INTO ledger_posting (entry_id, account_id, side, amount, effective_date, memo)
+    SELECT p_id, line.account_id, line.side, line.amount, p_day, line.memo
+    FROM line
+    WHERE NOT EXISTS (SELECT 1 FROM line WHERE account_id IS NULL OR toward_bound)
+    ORDER BY line.n;
+    GET DIAGNOSTICS inserted = ROW_COUNT;
+    IF inserted = 0 THEN
         RETURN;
     END IF;
     entry_hash := encode(sha256(convert_to(
         head_hash || p_chain_head || (head_seq + 1)::text || p_chain_tail, 'UTF8')), 'hex');
     INSERT INTO ledger_journalentry (id, seq, status, kind, effective_date, period_id,
         recorded_at, memo, source_ref, reverses_id, fingerprint, prev_hash, hash, created_by_id)
-    VALUES (p_id, NULL, 'draft', p_kind, p_day, period, p_recorded_at, p_memo, p_source_ref,
-        NULL, p_fingerprint, '', '', p_created_by);
-    INSERT INTO ledger_posting (entry_id, account_id, side, amount, effective_date, memo)
-    SELECT p_id, l.account_id, l.side, l.amount, p_day, l.memo
-    FROM unnest(account_ids, sides, amounts, memos) WITH ORDINALITY
-        AS l(account_id, side, amount, memo, n)
-    ORDER BY l.n;
-    UPDATE ledger_journalentry SET status = 'posted', seq = head_seq + 1, prev_hash = head_hash,
-        hash = entry_hash
-    WHERE id = p_id;
+    VALUES (p_id, head_seq + 1, 'posted', p_kind, p_day, period, p_recorded_at, p_memo,
+        p_source_ref, NULL, p_fingerprint, head_hash, entry_hash, p_created_by);
     RETURN QUERY SELECT head_seq + 1, head_hash, entry_hash, period;
 END $$"""
 

@@ -4,7 +4,9 @@ The services check every rule first and raise typed errors; these triggers are t
 that no path can bypass: not `QuerySet.update()`, not `bulk_create()`, not raw SQL in a shell.
 
 The rules, with the same names on both vendors (the error message starts with the rule name):
-- ledger_entry_insert_as_draft: an entry is inserted as a draft, without seq.
+- ledger_entry_insert_as_draft: an entry is inserted as a draft, without seq. PostgreSQL also
+  takes an entry inserted as posted once its postings are in place (ledger_post_entry writes
+  the usual entry so, to write its row once): that insert gets every check of posting below.
 - ledger_entry_balanced: it becomes posted only with at least two postings whose debits equal
   its credits per currency.
 - ledger_entry_seq_gapless / ledger_entry_chain_linked: when posted it takes the next seq and
@@ -18,8 +20,12 @@ The rules, with the same names on both vendors (the error message starts with th
 - ledger_posting_date_matches_entry: the date a posting carries is its entry's date.
 - ledger_chain_head_follows: posting an entry moves the chain head row to its seq and hash, in
   the same statement, so the head never lags the entries (and post_entry saves a statement).
+  SQLite has a trigger of that name; on PostgreSQL the entry guard moves the head itself.
 - ledger_period_closed_is_final, ledger_snapshot_written_once: closes and snapshots are final.
 - PostgreSQL only: TRUNCATE is refused, and a deferred check at COMMIT refuses to leave a draft.
+
+The PostgreSQL entry guard runs its statements with generic plans (plan_cache_mode), for the
+reason ledger/functions.py gives.
 
 Django's SQLite schema editor rebuilds a table for many ALTERs and the rebuild drops the
 table's triggers, so a migration that alters a ledger table must call `install` again; a test
@@ -138,7 +144,7 @@ SQLITE = [
 
 POSTGRESQL = [
     r"""CREATE OR REPLACE FUNCTION ledger_journalentry_guard() RETURNS trigger
-    LANGUAGE plpgsql AS $$
+    LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
     DECLARE
         posting_count bigint;
         any_unbalanced boolean;
@@ -148,81 +154,80 @@ POSTGRESQL = [
         last_hash varchar(64);
     BEGIN
         IF TG_OP = 'INSERT' THEN
-            IF NEW.status <> 'draft' OR NEW.seq IS NOT NULL THEN
-                RAISE EXCEPTION 'ledger_entry_insert_as_draft: insert entry % as a draft without seq, then post it', NEW.id
+            IF NEW.status = 'draft' AND NEW.seq IS NULL THEN
+                RETURN NEW;
+            END IF;
+            IF NEW.status <> 'posted' THEN
+                RAISE EXCEPTION 'ledger_entry_insert_as_draft: insert entry % as a draft without seq, or as posted after its postings', NEW.id
                     USING ERRCODE = 'check_violation';
             END IF;
-            RETURN NEW;
+        ELSE
+            IF OLD.status = 'posted' THEN
+                RAISE EXCEPTION 'ledger_entry_posted_is_final: posted entry % (seq %) cannot be changed or deleted; post a reversing entry', OLD.id, OLD.seq
+                    USING ERRCODE = 'check_violation';
+            END IF;
+            IF TG_OP = 'DELETE' THEN
+                RETURN OLD;
+            END IF;
+            IF NEW.status <> 'posted' THEN
+                RETURN NEW;
+            END IF;
         END IF;
-        IF OLD.status = 'posted' THEN
-            RAISE EXCEPTION 'ledger_entry_posted_is_final: posted entry % (seq %) cannot be changed or deleted; post a reversing entry', OLD.id, OLD.seq
+        -- The entry becomes posted: a draft flipped by UPDATE, or an INSERT that comes after
+        -- the entry's postings (ledger_post_entry). One pass over its postings answers four
+        -- rules (each statement costs).
+        SELECT coalesce(sum(n), 0), coalesce(bool_or(unbalanced), false),
+            coalesce(bool_or(unpostable), false), coalesce(bool_or(misdated), false)
+        INTO posting_count, any_unbalanced, any_unpostable, any_misdated
+        FROM (
+            SELECT count(*) AS n,
+                sum(CASE p.side WHEN 'D' THEN p.amount ELSE -p.amount END) <> 0 AS unbalanced,
+                bool_or(a.is_placeholder OR NEW.effective_date < a.opened_on
+                    OR (a.closed_on IS NOT NULL AND NEW.effective_date > a.closed_on))
+                    AS unpostable,
+                bool_or(p.effective_date IS DISTINCT FROM NEW.effective_date) AS misdated
+            FROM ledger_posting p LEFT JOIN ledger_account a ON a.id = p.account_id
+            WHERE p.entry_id = NEW.id GROUP BY a.currency
+        ) per_currency;
+        IF posting_count < 2 THEN
+            RAISE EXCEPTION 'ledger_entry_balanced: entry % needs at least two postings', NEW.id
                 USING ERRCODE = 'check_violation';
         END IF;
-        IF TG_OP = 'DELETE' THEN
-            RETURN OLD;
+        IF any_unbalanced THEN
+            RAISE EXCEPTION 'ledger_entry_balanced: entry % debits must equal credits per currency', NEW.id
+                USING ERRCODE = 'check_violation';
         END IF;
-        IF NEW.status = 'posted' THEN
-            -- One pass over the entry's postings answers four rules (each statement costs).
-            SELECT coalesce(sum(n), 0), coalesce(bool_or(unbalanced), false),
-                coalesce(bool_or(unpostable), false), coalesce(bool_or(misdated), false)
-            INTO posting_count, any_unbalanced, any_unpostable, any_misdated
-            FROM (
-                SELECT count(*) AS n,
-                    sum(CASE p.side WHEN 'D' THEN p.amount ELSE -p.amount END) <> 0 AS unbalanced,
-                    bool_or(a.is_placeholder OR NEW.effective_date < a.opened_on
-                        OR (a.closed_on IS NOT NULL AND NEW.effective_date > a.closed_on))
-                        AS unpostable,
-                    bool_or(p.effective_date IS DISTINCT FROM NEW.effective_date) AS misdated
-                FROM ledger_posting p LEFT JOIN ledger_account a ON a.id = p.account_id
-                WHERE p.entry_id = NEW.id GROUP BY a.currency
-            ) per_currency;
-            IF posting_count < 2 THEN
-                RAISE EXCEPTION 'ledger_entry_balanced: entry % needs at least two postings', NEW.id
-                    USING ERRCODE = 'check_violation';
-            END IF;
-            IF any_unbalanced THEN
-                RAISE EXCEPTION 'ledger_entry_balanced: entry % debits must equal credits per currency', NEW.id
-                    USING ERRCODE = 'check_violation';
-            END IF;
-            -- The last posted entry: its seq plus one is the next, its hash the next prev_hash.
-            SELECT e.seq, e.hash INTO last_seq, last_hash FROM ledger_journalentry e
-                WHERE e.seq IS NOT NULL ORDER BY e.seq DESC LIMIT 1;
-            IF NEW.seq IS DISTINCT FROM coalesce(last_seq, 0) + 1 THEN
-                RAISE EXCEPTION 'ledger_entry_seq_gapless: entry % seq % is not the last posted seq plus one', NEW.id, NEW.seq
-                    USING ERRCODE = 'check_violation';
-            END IF;
-            IF length(NEW.hash) <> 64
-                OR NEW.prev_hash IS DISTINCT FROM coalesce(last_hash, repeat('0', 64)) THEN
-                RAISE EXCEPTION 'ledger_entry_chain_linked: entry % prev_hash must be the hash of seq %', NEW.id, NEW.seq - 1
-                    USING ERRCODE = 'check_violation';
-            END IF;
-            IF any_unpostable THEN
-                RAISE EXCEPTION 'ledger_account_postable: entry % posts to a placeholder account or one not open on %', NEW.id, NEW.effective_date
-                    USING ERRCODE = 'check_violation';
-            END IF;
-            IF EXISTS (SELECT 1 FROM ledger_period WHERE status = 'closed' AND end_date >= NEW.effective_date) THEN
-                RAISE EXCEPTION 'ledger_period_closed: entry % is dated % on or before a closed period end', NEW.id, NEW.effective_date
-                    USING ERRCODE = 'check_violation';
-            END IF;
-            IF any_misdated THEN
-                RAISE EXCEPTION 'ledger_posting_date_matches_entry: a posting of entry % carries another date', NEW.id
-                    USING ERRCODE = 'check_violation';
-            END IF;
+        -- The last posted entry: its seq plus one is the next, its hash the next prev_hash.
+        SELECT e.seq, e.hash INTO last_seq, last_hash FROM ledger_journalentry e
+            WHERE e.seq IS NOT NULL ORDER BY e.seq DESC LIMIT 1;
+        IF NEW.seq IS DISTINCT FROM coalesce(last_seq, 0) + 1 THEN
+            RAISE EXCEPTION 'ledger_entry_seq_gapless: entry % seq % is not the last posted seq plus one', NEW.id, NEW.seq
+                USING ERRCODE = 'check_violation';
         END IF;
+        IF length(NEW.hash) <> 64
+            OR NEW.prev_hash IS DISTINCT FROM coalesce(last_hash, repeat('0', 64)) THEN
+            RAISE EXCEPTION 'ledger_entry_chain_linked: entry % prev_hash must be the hash of seq %', NEW.id, NEW.seq - 1
+                USING ERRCODE = 'check_violation';
+        END IF;
+        IF any_unpostable THEN
+            RAISE EXCEPTION 'ledger_account_postable: entry % posts to a placeholder account or one not open on %', NEW.id, NEW.effective_date
+                USING ERRCODE = 'check_violation';
+        END IF;
+        IF EXISTS (SELECT 1 FROM ledger_period WHERE status = 'closed' AND end_date >= NEW.effective_date) THEN
+            RAISE EXCEPTION 'ledger_period_closed: entry % is dated % on or before a closed period end', NEW.id, NEW.effective_date
+                USING ERRCODE = 'check_violation';
+        END IF;
+        IF any_misdated THEN
+            RAISE EXCEPTION 'ledger_posting_date_matches_entry: a posting of entry % carries another date', NEW.id
+                USING ERRCODE = 'check_violation';
+        END IF;
+        -- ledger_chain_head_follows: the head moves with the entry, in the same statement.
+        UPDATE ledger_chainhead SET seq = NEW.seq, hash = NEW.hash WHERE id = 1;
         RETURN NEW;
     END $$""",
     """CREATE TRIGGER ledger_journalentry_guard
     BEFORE INSERT OR UPDATE OR DELETE ON ledger_journalentry
     FOR EACH ROW EXECUTE FUNCTION ledger_journalentry_guard()""",
-    r"""CREATE OR REPLACE FUNCTION ledger_chain_head_follows() RETURNS trigger
-    LANGUAGE plpgsql AS $$
-    BEGIN
-        UPDATE ledger_chainhead SET seq = NEW.seq, hash = NEW.hash WHERE id = 1;
-        RETURN NULL;
-    END $$""",
-    """CREATE TRIGGER ledger_chain_head_follows AFTER UPDATE ON ledger_journalentry
-    FOR EACH ROW WHEN (OLD.status = 'draft' AND NEW.status = 'posted')
-    EXECUTE FUNCTION ledger_chain_head_follows()""",
     r"""CREATE OR REPLACE FUNCTION ledger_journalentry_posted_at_commit() RETURNS trigger
     LANGUAGE plpgsql AS $$
     BEGIN
@@ -234,7 +239,8 @@ POSTGRESQL = [
     END $$""",
     """CREATE CONSTRAINT TRIGGER ledger_journalentry_posted_at_commit
     AFTER INSERT ON ledger_journalentry DEFERRABLE INITIALLY DEFERRED
-    FOR EACH ROW EXECUTE FUNCTION ledger_journalentry_posted_at_commit()""",
+    FOR EACH ROW WHEN (NEW.status = 'draft')
+    EXECUTE FUNCTION ledger_journalentry_posted_at_commit()""",
     r"""CREATE OR REPLACE FUNCTION ledger_posting_guard() RETURNS trigger
     LANGUAGE plpgsql AS $$
     DECLARE
@@ -252,8 +258,16 @@ POSTGRESQL = [
             END IF;
             RETURN OLD;
         END IF;
+        -- Postings may come before their entry (ledger_post_entry inserts the entry as posted
+        -- after them; the entry's insert checks them all). The chain-head lock, which every
+        -- poster holds until commit, orders this insert after any transaction posting the
+        -- same entry: without it a posting could slip into an entry posted concurrently.
+        PERFORM 1 FROM ledger_chainhead WHERE id = 1 FOR UPDATE;
         SELECT status, effective_date INTO entry_status, entry_date
             FROM ledger_journalentry WHERE id = NEW.entry_id;
+        IF NOT FOUND THEN
+            RETURN NEW;
+        END IF;
         IF entry_status = 'posted' THEN
             RAISE EXCEPTION 'ledger_posting_frozen_when_posted: posted entry % takes no new postings', NEW.entry_id
                 USING ERRCODE = 'check_violation';
@@ -358,7 +372,6 @@ SQLITE_TRIGGERS = [
 # (trigger, table) pairs; a PostgreSQL trigger name is unique per table, not per database.
 POSTGRESQL_TRIGGERS = [
     ("ledger_journalentry_guard", "ledger_journalentry"),
-    ("ledger_chain_head_follows", "ledger_journalentry"),
     ("ledger_journalentry_posted_at_commit", "ledger_journalentry"),
     ("ledger_posting_guard", "ledger_posting"),
     ("ledger_account_guard", "ledger_account"),
@@ -370,6 +383,10 @@ POSTGRESQL_TRIGGERS = [
     ("ledger_no_truncate", "ledger_period"),
     ("ledger_no_truncate", "ledger_account"),
 ]
+
+# Triggers that earlier migrations created and the guards have since absorbed: uninstall drops
+# them too, so re-installing brings an old database to the current set.
+RETIRED_POSTGRESQL_TRIGGERS = [("ledger_chain_head_follows", "ledger_journalentry")]
 
 
 def install(connection: BaseDatabaseWrapper) -> None:
@@ -388,8 +405,9 @@ def uninstall(connection: BaseDatabaseWrapper) -> None:
             for name in SQLITE_TRIGGERS:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
         else:
-            for name, table in POSTGRESQL_TRIGGERS:
+            for name, table in POSTGRESQL_TRIGGERS + RETIRED_POSTGRESQL_TRIGGERS:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+            cursor.execute("DROP FUNCTION IF EXISTS ledger_chain_head_follows()")
 
 
 def installed(connection: BaseDatabaseWrapper) -> set[str]:

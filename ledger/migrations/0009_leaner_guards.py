@@ -1,9 +1,8 @@
 """PostgreSQL's ledger guards do the same checks in fewer statements.
 
 Posting an entry checks its postings in one pass (count, balance, accounts, dates) and reads the
-last posted entry once for both seq and prev_hash; new postings are checked once per INSERT
-statement (ledger_posting_insert_guard) rather than once per row. The rules and their messages
-are unchanged. Re-installs every ledger trigger from ledger/triggers.py.
+last posted entry once for both seq and prev_hash. The rules and their messages are
+unchanged. Re-installs every ledger trigger from ledger/triggers.py.
 """
 
 from django.db import migrations

@@ -21,7 +21,7 @@ hold several). Round trips, not the statements themselves, dominate a post on a 
 Under READ COMMITTED each of those statements still takes its own snapshot, which the lock
 relies on (see `read_for_posting`). The one-call post is a single statement, prepared once per
 connection. SQLite runs in-process and takes one statement per call. On both, the database
-advances the chain head itself when an entry is posted (trigger ledger_chain_head_follows, see
+advances the chain head itself when an entry is posted (rule ledger_chain_head_follows, see
 ledger/triggers.py): no statement for it.
 """
 
@@ -58,7 +58,7 @@ INSERT_DRAFT = (
 INSERT_POSTINGS = (
     "INSERT INTO ledger_posting (entry_id, account_id, side, amount, effective_date, memo) VALUES "
 )
-# The database moves the chain head along with this flip (trigger ledger_chain_head_follows).
+# The database moves the chain head along with this flip (rule ledger_chain_head_follows).
 POST = (
     "UPDATE ledger_journalentry SET status = 'posted', seq = %s, prev_hash = %s, hash = %s "
     "WHERE id = %s"
