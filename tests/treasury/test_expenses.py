@@ -7,7 +7,7 @@ import pytest
 
 from ledger.selectors import account_balance
 from tests.treasury.conftest import usd
-from treasury.exceptions import InvalidInputError
+from treasury.exceptions import InvalidInputError, WrongStatusError
 from treasury.selectors.bank import bank_lines
 from treasury.services.expenses import (
     import_bank_csv,
@@ -61,3 +61,37 @@ def test_program_spending_is_not_a_bill_and_a_bad_statement_says_which_line(peop
     with pytest.raises(InvalidInputError, match=r"Line 2 of bad\.csv"):
         import_bank_csv(name="bad.csv", content="date,description,amount\nyesterday,x,1\n",
                         user=people["treasurer"])  # fmt: skip
+
+
+def test_a_bank_line_match_that_cannot_be_is_refused_by_name(people, policy):
+    """A stale page or a tampered form gets a message naming the choice, never a 500."""
+    treasurer = people["treasurer"]
+    bill = record_bill(bill_id=uuid.uuid4(), user=treasurer, vendor="Main Street Properties",
+                       account="Expenses:Rent", function="management_general",
+                       amount=usd("5500.00"), bill_date=datetime.date(2026, 3, 1))  # fmt: skip
+    statement = "date,description,amount\n2026-03-06,RENT ACH,-5500.00\n" \
+                "2026-03-07,RENT ACH AGAIN,-5500.00\n"  # fmt: skip
+    first, second = import_bank_csv(name="march.csv", content=statement, user=treasurer)
+    nowhere = uuid.UUID(int=7)
+    refusals = [
+        ({"bill_id": nowhere}, InvalidInputError, f"There is no bill {nowhere}"),
+        ({"bill_id": "not-an-id"}, InvalidInputError, "'not-an-id' is not a valid bill id"),
+        ({"disbursement_id": nowhere}, InvalidInputError, f"There is no disbursement {nowhere}"),
+        ({"entry_id": nowhere}, InvalidInputError, f"There is no posted ledger entry {nowhere}"),
+        ({"entry_id": "x"}, InvalidInputError, "'x' is not a valid entry id"),
+    ]
+    for choice, error, message in refusals:
+        with pytest.raises(error) as refused:
+            match_bank_line(line_id=first.id, user=treasurer, **choice)
+        assert refused.value.message == message
+    match_bank_line(line_id=first.id, user=treasurer, bill_id=bill.id)
+    with pytest.raises(WrongStatusError) as refused:
+        match_bank_line(line_id=second.id, user=treasurer, bill_id=bill.id)
+    assert refused.value.message == (
+        f"The bill {bill.id} is matched to bank line {first.id} already"
+    )
+    second.refresh_from_db()
+    assert not second.is_matched
+    match_bank_line(line_id=second.id, user=treasurer, entry_id=bill.entry_id)
+    second.refresh_from_db()
+    assert second.entry_id == bill.entry_id

@@ -28,7 +28,7 @@ from djmoney.money import Money
 
 from config.fields import AMOUNT, MAX_AMOUNT
 from ledger.exceptions import InvalidEntryError
-from ledger.models import Account, EntryKind
+from ledger.models import Account, EntryKind, JournalEntry
 from ledger.money import to_cents
 from ledger.services import credit, debit, post_entry
 from treasury import accounts
@@ -242,7 +242,11 @@ def _statement_text(name: str, content: bytes | str) -> str:
 def match_bank_line(
     *, line_id: int, user, bill_id=None, disbursement_id=None, entry_id=None
 ) -> BankLine:
-    """Record what explains a bank line: a paid bill, a paid disbursement or a ledger entry."""
+    """Record what explains a bank line: a paid bill, a paid disbursement or a ledger entry.
+
+    A bill or a disbursement explains one line at most; an entry must be a posted one. Each
+    refusal names what was chosen (a stale page or a tampered form gets a message, not a 500).
+    """
     require_role(user, TREASURER, action="match a bank line")
     line = BankLine.objects.select_for_update().filter(id=line_id).first()
     if line is None:
@@ -252,14 +256,35 @@ def match_bank_line(
     if [bill_id, disbursement_id, entry_id].count(None) != 2:
         raise InvalidInputError("Match a line to exactly one bill, disbursement or entry")
     if bill_id is not None:
-        line.bill = Bill.objects.get(id=bill_id)
+        line.bill = _unmatched(Bill, "bill", bill_id, line)
     elif disbursement_id is not None:
-        disbursement = Disbursement.objects.get(id=disbursement_id)
+        disbursement = _unmatched(Disbursement, "disbursement", disbursement_id, line)
         line.disbursement = disbursement
         if disbursement.status == Disbursement.Status.PAID:
             reconcile_disbursement(disbursement_id=disbursement.id, user=user)
     else:
+        entry_id = _uuid("entry", entry_id)
+        if not JournalEntry.objects.filter(id=entry_id, status=JournalEntry.Status.POSTED).exists():
+            raise InvalidInputError(f"There is no posted ledger entry {entry_id}")
         line.entry_id = entry_id
     line.matched_by = user
     line.save()
     return line
+
+
+def _unmatched(model, name: str, key, line: BankLine):
+    """The bill or disbursement of this id, if no other bank line is matched to it."""
+    found = model.objects.filter(id=_uuid(name, key)).first()
+    if found is None:
+        raise InvalidInputError(f"There is no {name} {key}")
+    other = BankLine.objects.filter(**{name: found}).exclude(id=line.id).first()
+    if other is not None:
+        raise WrongStatusError(f"The {name} {key} is matched to bank line {other.id} already")
+    return found
+
+
+def _uuid(name: str, key) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(key))
+    except ValueError:
+        raise InvalidInputError(f"{key!r} is not a valid {name} id") from None
