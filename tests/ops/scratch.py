@@ -9,6 +9,7 @@ cluster the suite runs on (scripts/with-postgres), dropped afterwards.
 `query(sql)` reads it with a plain DB-API connection, outside Django.
 """
 
+import datetime
 import os
 import sqlite3
 import subprocess
@@ -57,10 +58,15 @@ class ScratchDatabase:
             "PYTHONUNBUFFERED": "1",
         }
 
-    def manage(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-        """Run manage.py on this database; return the finished process (output as text)."""
+    def manage(
+        self, *args: str, check: bool = True, at: datetime.datetime | None = None
+    ) -> subprocess.CompletedProcess:
+        """Run manage.py on this database; return the finished process (output as text).
+
+        at: the moment the process's clock starts from (tests/ops/manage_at.py), else now.
+        """
         done = subprocess.run(
-            [sys.executable, str(ROOT / "manage.py"), *args],
+            manage_command(*args, at=at),
             cwd=ROOT, env=self.env(), capture_output=True, text=True, timeout=300,
         )  # fmt: skip
         if check and done.returncode != 0:
@@ -82,3 +88,10 @@ class ScratchDatabase:
         if self.vendor == "postgresql":
             with self._admin() as admin:
                 admin.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+
+def manage_command(*args: str, at: datetime.datetime | None = None) -> list[str]:
+    """The command line of manage.py ARGS, with its clock moved to `at` if given."""
+    if at is None:
+        return [sys.executable, str(ROOT / "manage.py"), *args]
+    return [sys.executable, str(ROOT / "tests" / "ops" / "manage_at.py"), at.isoformat(), *args]

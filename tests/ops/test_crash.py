@@ -24,21 +24,22 @@ import os
 import random
 import signal
 import subprocess
-import sys
 import threading
 import time
 import uuid
 from collections import Counter
 from io import StringIO
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
-from ledger.periods import quarter_of
+from ledger.periods import quarter_named, quarter_of
 from pos.demo import load_demo_venue
 from pos.models import Device, Drawer, StaffMember
-from tests.ops.scratch import ROOT, ScratchDatabase
+from tests.ops.scratch import ROOT, ScratchDatabase, manage_command
 from tests.ops.server import Figures, Server, Tablet
 
 pytestmark = [pytest.mark.concurrency, pytest.mark.django_db(transaction=True)]
@@ -185,10 +186,12 @@ def close_steps(database: ScratchDatabase, period: str) -> list[tuple[str, str, 
     )
 
 
-def close_and_kill(database: ScratchDatabase, period: str, delay: float) -> list[str]:
-    """Run close_period; SIGKILL it after the first step it reports done (plus delay)."""
+def close_and_kill(
+    database: ScratchDatabase, period: str, delay: float, at: datetime.datetime
+) -> list[str]:
+    """Run close_period at `at`; SIGKILL it after the first step it reports done (plus delay)."""
     process = subprocess.Popen(
-        [sys.executable, str(ROOT / "manage.py"), "close_period", period], cwd=ROOT,
+        manage_command("close_period", period, at=at), cwd=ROOT,
         env=database.env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         start_new_session=True,
     )  # fmt: skip
@@ -253,13 +256,16 @@ def test_killed_server_and_close_lose_nothing_and_post_nothing_twice(tmp_path, d
     for earlier in quarters[:-1]:  # a run that straddled a quarter's first morning
         database.manage("close_period", earlier)
     period, rng, kills = quarters[-1], random.Random(SEED), []
+    # The quarter sold in is today's: it is closed the morning after its last day.
+    after = quarter_named(period).end_date + datetime.timedelta(days=1)
+    at = datetime.datetime.combine(after, datetime.time(9), ZoneInfo(settings.TIME_ZONE))
     for _ in range(CLOSE_KILLS):
-        said = close_and_kill(database, period, rng.uniform(0, 0.05))
+        said = close_and_kill(database, period, rng.uniform(0, 0.05), at)
         steps = close_steps(database, period)
         kills.append((said[0], [name for name, status, _ in steps if status == "done"]))
         assert said[0].startswith("[  done]"), said
         assert [status for _, status, _ in steps].count("pending") >= 1, steps
-    finished = database.manage("close_period", period).stdout
+    finished = database.manage("close_period", period, at=at).stdout
     assert f"{period} closed." in finished
     steps = ("cutoff", "reconciliations", "closing_entry", "earmark_top_up", "snapshots_lock")
     assert close_steps(database, period) == [(name, "done", 1) for name in steps]

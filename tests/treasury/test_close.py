@@ -7,8 +7,11 @@ so 2,000.00 is designated: 1,200.00 to the fridge and 800.00 to skill-share (60 
 
 import datetime
 import uuid
+import zoneinfo
 
 import pytest
+import time_machine
+from django.conf import settings
 from django.core.management import call_command
 
 from ledger.exceptions import ClosedPeriodError
@@ -154,3 +157,19 @@ def test_the_close_command_prints_the_figures(quarter, capsys):
     assert "  designation               2000.00\n" in out
     assert "    Community fridge & pantry    weight  60      1200.00\n" in out
     assert CloseStep.objects.filter(status="done").count() == 5
+
+
+def test_a_quarter_still_running_is_not_closed(quarter):
+    """Closing on its last day would lock the ledger against that night's sales."""
+    venue = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    with time_machine.travel(datetime.datetime(2026, 3, 31, 23, 0, tzinfo=venue), tick=False):
+        run = run_close(period="2026Q1", user=quarter["treasurer"])
+    cutoff = run.steps.get(name="cutoff")
+    assert (cutoff.status, cutoff.detail) == (
+        "failed",
+        "2026Q1 runs until 2026-03-31; close it once that day's business is done",
+    )
+    assert Period.objects.get(name="2026Q1").status == Period.Status.OPEN
+    with time_machine.travel(datetime.datetime(2026, 4, 1, 9, 0, tzinfo=venue), tick=False):
+        run = run_close(period="2026Q1", user=quarter["treasurer"])
+    assert {status for _, status in statuses(run)} == {"done"}

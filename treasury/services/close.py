@@ -2,7 +2,8 @@
 
 Steps, in order (each one records who did it and when, or why it failed):
 
-1. cut-off: every registered cut-off check passes (the point of sale registers "all drawers
+1. cut-off: the quarter has ended (locking it sooner would refuse the sales of its remaining
+   days), every registered cut-off check passes (the point of sale registers "all drawers
    closed" and "all checks closed"), and no draft entry is left in the ledger.
 2. reconciliations: every registered reconciliation passes (checks by tender against the
    ledger, drawer variances listed), and the ledger's own facts hold: card clearing and tips
@@ -57,6 +58,7 @@ STEPS = [
 STEP_TITLES = dict(STEPS)
 ALREADY_CLOSED = "{period} was closed on {at}"
 DRAFTS_LEFT = "{count} draft ledger entries are dated in the quarter"
+NOT_ENDED = "{period} runs until {end}; close it once that day's business is done"
 NEGATIVE = "{account} is {balance} at the quarter's end; it cannot be negative"
 MEALS_OFF = "Meal credits owed are {owed} in the ledger but {credits} in the unit sub-ledger"
 LIABILITY = TreasuryPolicy.PayItForwardMode.LIABILITY
@@ -91,6 +93,9 @@ def _closing_lines(activity: dict[str, int]) -> list[Line]:
 
 
 def _cutoff(quarter: Quarter, user) -> str:
+    # Locking a quarter that is still running would refuse every sale of its remaining days.
+    if timezone.localdate() <= quarter.end_date:
+        raise CloseStepError(NOT_ENDED.format(period=quarter.name, end=quarter.end_date))
     problems = []
     for name, check in cutoff_checks().items():
         problems += [f"{name}: {problem}" for problem in check(quarter)]
