@@ -70,6 +70,12 @@ class PaymentError(PosError):
     http_status = 409
 
 
+class GamesRunningError(PaymentError):
+    """A payment would close a check whose game rental is still running."""
+
+    code = "games_running"
+
+
 class PaymentDeclinedError(PaymentError):
     code = "payment_declined"
     http_status = 402

@@ -11,15 +11,31 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Prefetch, Sum
+from django.db.models import Prefetch, Q, Sum
 from django.utils import timezone
 
 from pos import clock
+from pos.models import Tab
 from pos.rentals import billing
 from pos.rentals.models import BookingSlot, RatePlan, RentalSession, Resource
 
 ACTIVE = (RentalSession.Status.RUNNING, RentalSession.Status.PAUSED)
 RESERVED_AHEAD = datetime.timedelta(minutes=30)  # a board is "reserved" this long before a slot
+
+
+def billed_tab_id(tab: Tab) -> int:
+    """The tab a session started on this tab bills to: a tab merged into another bills there."""
+    while tab.merged_into_id is not None:
+        tab = Tab.objects.get(id=tab.merged_into_id)
+    return tab.id
+
+
+def games_running_on(tab_id: int) -> list[str]:
+    """The resources whose game still runs (or is paused) on this check, a check merged into it
+    included: the check cannot close before they stop, or their time would never be billed."""
+    active = RentalSession.objects.filter(status__in=ACTIVE).select_related("resource", "tab")
+    sessions = active.filter(Q(tab_id=tab_id) | Q(tab__merged_into__isnull=False))
+    return sorted(s.resource.name for s in sessions if billed_tab_id(s.tab) == tab_id)
 
 
 def venue_zone() -> datetime.tzinfo:

@@ -30,6 +30,7 @@ from pos.cards.terminal import Charge, charge_card, record_charge, sync_fee
 from pos.clock import business_date
 from pos.exceptions import (
     DrawerError,
+    GamesRunningError,
     IdempotencyConflictError,
     InvalidInputError,
     PaymentDeclinedError,
@@ -49,6 +50,7 @@ from pos.models import (
 )
 from pos.models.payments import Tender
 from pos.pricing import CheckFigures
+from pos.rentals.selectors import games_running_on
 from pos.selectors import balance_due, tab_figures, tender_account
 from pos.services import activity
 from pos.services.activity import record
@@ -70,6 +72,7 @@ NOT_ENOUGH_CASH = "{tendered} tendered does not cover {amount} plus a {tip} tip"
 NO_OPEN_DRAWER = "{device} has no open cash drawer; open one before taking cash"
 BALANCE_DUE = "Check {tab} still has {due} due"
 NOTHING_TO_CLOSE = "Check {tab} has no lines; void it instead"
+GAMES_RUNNING = "Check {tab} still has a game running ({games}); stop it before the last payment"
 DISCOUNT_SHAPE = "Give a percent (0-100] or an amount, not both"
 # A card attempt's outcome as the gateway reports it -> the payment's status.
 CARD_OUTCOMES = {"captured": Payment.Status.CAPTURED, "cancelled": Payment.Status.CANCELLED}
@@ -149,7 +152,7 @@ def pay_cash(
         return _same_payment(existing, tab_id, Tender.CASH, amount_c, tip_c)
     # One read of the check under the lock: what is due now, and then whether this closes it.
     figures, payments = _figures_and_payments(tab, include_pending=True)
-    _check_not_over_due(tab, amount_c, due=figures.total - sum(p.amount for p in payments))
+    _check_may_pay(tab, amount_c, due=figures.total - sum(p.amount for p in payments))
     payment = Payment(
         id=payment_id,
         tab=tab,
@@ -218,7 +221,7 @@ def _start_card_payment(tab_id, payment_id, amount, tip, staff, device) -> Payme
     existing = _payment_if_any(payment_id)  # a twin that won the lock
     if existing is not None:
         return _same_payment(existing, tab_id, Tender.CARD, amount_c, tip_c)
-    _check_not_over_due(tab, amount_c)
+    _check_may_pay(tab, amount_c)  # before the card is charged
     payment = Payment(
         id=payment_id,
         tab=tab,
@@ -284,6 +287,7 @@ def close_tab(*, tab_id: int, staff: StaffMember, device: Device | None = None) 
     due = figures.total - sum(payment.amount for payment in payments)
     if due:
         raise PaymentError(BALANCE_DUE.format(tab=tab.id, due=from_cents(due, "USD")), due=due)
+    _check_no_games_running(tab)
     return _close(tab, staff, device, figures, payments)
 
 
@@ -432,8 +436,9 @@ def _check_amounts(amount_c: int, tip_c: int) -> None:
         raise InvalidInputError("A tip cannot be negative")
 
 
-def _check_not_over_due(tab: Tab, amount_c: int, *, due: int | None = None) -> None:
-    """Refuse amount_c beyond what is due (pending card payments reserve theirs)."""
+def _check_may_pay(tab: Tab, amount_c: int, *, due: int | None = None) -> None:
+    """Refuse amount_c beyond what is due (pending card payments reserve theirs), and the last
+    payment while a game runs on the check."""
     due = balance_due(tab, include_pending=True) if due is None else due
     if amount_c > due:
         raise PaymentError(
@@ -442,6 +447,15 @@ def _check_not_over_due(tab: Tab, amount_c: int, *, due: int | None = None) -> N
             ),
             due=due,
         )
+    if amount_c == due:
+        _check_no_games_running(tab)
+
+
+def _check_no_games_running(tab: Tab) -> None:
+    """A check closes only once its games have stopped: their time goes on it as lines."""
+    running = ", ".join(games_running_on(tab.id))
+    if running:
+        raise GamesRunningError(GAMES_RUNNING.format(tab=tab.id, games=running), games=running)
 
 
 def _payment_entry(payment: Payment) -> Activity:

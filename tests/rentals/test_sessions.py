@@ -8,13 +8,18 @@ from django.db import IntegrityError, connection, transaction
 
 from ledger.models import JournalEntry
 from ledger.verification import verify_ledger
-from pos.exceptions import ApprovalRequiredError, IdempotencyConflictError, TabNotOpenError
-from pos.models import Activity, TabLine
+from pos.cards.models import CardAttempt
+from pos.exceptions import (
+    ApprovalRequiredError,
+    GamesRunningError,
+    IdempotencyConflictError,
+)
+from pos.models import Activity, Payment, TabLine
 from pos.rentals.exceptions import ResourceBusyError, SessionStateError
 from pos.rentals.models import RatePlan, RentalSession, Resource
 from pos.rentals.selectors import availability_board, session_bill
 from pos.rentals.services import sessions
-from pos.services.checkout import pay_cash
+from pos.services.checkout import close_tab, pay_card, pay_cash
 from pos.services.tabs import merge_tabs
 from tests.rentals.conftest import TUESDAY, local, usd
 
@@ -326,17 +331,47 @@ def test_a_session_follows_its_tab_into_a_merge(floor, clock, new_tab):
     assert stopped.line.tab_id == second.id
 
 
-def test_a_session_on_a_closed_tab_cannot_stop(floor, clock, new_tab):
+def test_a_check_is_not_paid_up_while_a_game_runs_on_it(floor, clock, new_tab):
+    """Darts 12:00-12:30 at $12/h: $6.00 + 8.25 % tax = $6.50 (rounded half-up from 6.495).
+    With the shuffleboard still running, the last payment is refused by name, before any money
+    moves; a part payment is not. Once the game stops, its time is on the check."""
     tab = new_tab()
     clock.at(12, 0)
-    session = start(floor, tab, floor.board1)
+    game = start(floor, tab, floor.board1)
     other = start(floor, tab, floor.table1)
     clock.at(12, 30)
-    act(floor, sessions.stop_session, other)
-    pay_cash(tab_id=tab.id, payment_id=uuid.uuid4(), amount=usd("10.83"), tendered=usd("20"),
+    act(floor, sessions.stop_session, game)
+    with pytest.raises(GamesRunningError) as refused:
+        pay_cash(tab_id=tab.id, payment_id=uuid.uuid4(), amount=usd("6.50"), tendered=usd("20"),
+                 staff=floor.cashier, device=floor.tablet)  # fmt: skip
+    assert refused.value.message == (
+        f"Check {tab.id} still has a game running (Shuffleboard 1); stop it before the last payment"
+    )
+    with pytest.raises(GamesRunningError):
+        pay_card(tab_id=tab.id, payment_id=uuid.uuid4(), amount=usd("6.50"),
+                 staff=floor.cashier, device=floor.tablet)  # fmt: skip
+    assert not Payment.objects.exists()
+    assert not CardAttempt.objects.exists()  # the card was never charged
+    pay_cash(tab_id=tab.id, payment_id=uuid.uuid4(), amount=usd("5.00"), tendered=usd("5"),
              staff=floor.cashier, device=floor.tablet)  # fmt: skip
-    with pytest.raises(TabNotOpenError):
-        act(floor, sessions.stop_session, session)
+    clock.at(13, 0)
+    stopped = act(floor, sessions.stop_session, other)
+    assert stopped.line.tab_id == tab.id
+    assert stopped.charge == 2000  # an hour at $20/h (15-minute increments)
+    # $6.00 + $20.00 = $26.00, tax $2.145 -> $2.15 (one rounding on the check): $28.15 in all.
+    pay_cash(tab_id=tab.id, payment_id=uuid.uuid4(), amount=usd("23.15"), tendered=usd("25"),
+             staff=floor.cashier, device=floor.tablet)  # fmt: skip
+    tab.refresh_from_db()
+    assert (tab.status, tab.total) == ("closed", 2815)
+
+
+def test_a_game_on_a_check_merged_into_another_keeps_that_one_open(floor, clock, new_tab):
+    first, second = new_tab("Sam"), new_tab("Kim")
+    clock.at(12, 0)
+    start(floor, first, floor.board1)
+    merge_tabs(source_id=first.id, target_id=second.id, staff=floor.cashier)
+    with pytest.raises(GamesRunningError, match=r"\(Dart board 1\)"):
+        close_tab(tab_id=second.id, staff=floor.cashier, device=floor.tablet)
 
 
 def test_the_cap_per_day_covers_all_of_a_tabs_sessions_on_a_resource_type(floor, clock, new_tab):

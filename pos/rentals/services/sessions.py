@@ -26,11 +26,11 @@ from django.db import IntegrityError, transaction
 from ledger.money import to_cents
 from pos import clock
 from pos.exceptions import IdempotencyConflictError, InvalidInputError, NotFoundError
-from pos.models import Category, Device, Item, StaffMember, Tab, TabLine
+from pos.models import Category, Device, Item, StaffMember, TabLine
 from pos.rentals import billing
 from pos.rentals.exceptions import ResourceBusyError, SessionStateError
 from pos.rentals.models import RatePlan, RentalSession, Resource, Segment, TimeAdjustment
-from pos.rentals.selectors import ACTIVE, session_bill, venue_zone
+from pos.rentals.selectors import ACTIVE, billed_tab_id, session_bill, venue_zone
 from pos.rentals.services.catalog import plan_for, plan_snapshot, rate_table
 from pos.services.activity import record
 from pos.services.staff import require_manager
@@ -441,14 +441,6 @@ def _same_start(existing: RentalSession, resource_id: int, tab_id: int) -> Renta
     return existing
 
 
-def _current_tab_id(session: RentalSession) -> int:
-    """The tab the session bills to now: a tab merged into another one bills to that one."""
-    tab = session.tab
-    while tab.merged_into_id is not None:
-        tab = Tab.objects.get(id=tab.merged_into_id)
-    return tab.id
-
-
 def _lock_resources(resource_ids: list[int]) -> dict[int, Resource]:
     # In id order, so two tablets transferring both ways cannot deadlock.
     locked = {
@@ -470,7 +462,7 @@ def _lock_session(session_id: uuid.UUID) -> RentalSession:
     session = RentalSession.objects.filter(id=session_id).first()
     if session is None:
         raise NotFoundError(NOT_FOUND.format(session=session_id))
-    tab = lock_open_tab(_current_tab_id(session))
+    tab = lock_open_tab(billed_tab_id(session.tab))
     session = (
         RentalSession.objects.select_for_update(of=("self",))
         .select_related("resource__type__category")

@@ -94,6 +94,7 @@ def test_a_card_payment_that_closes_the_check(tablet, venue):
         "SELECT pos_tabline": 2,
         "SELECT pos_adjustment": 2,
         "SELECT pos_drawersession": 1,
+        "SELECT rentals_rentalsession": 1,  # the last payment: is a game still running?
         "INSERT pos_payment": 1,
         "UPDATE pos_payment": 1,
         "SELECT pos_category": 1,
@@ -122,6 +123,7 @@ def test_a_cash_payment_that_closes_the_check(tablet, venue):
         "SELECT pos_adjustment": 1,
         "SELECT pos_drawersession": 1,
         "SELECT pos_drawer": 1,  # its account takes the cash (was a join; now fixed SQL)
+        "SELECT rentals_rentalsession": 1,  # the last payment: is a game still running?
         "INSERT pos_payment": 1,
         "SELECT pos_category": 1,
         "UPDATE pos_tab": 1,
