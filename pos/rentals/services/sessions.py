@@ -462,7 +462,7 @@ def _lock_session(session_id: uuid.UUID) -> RentalSession:
     session = RentalSession.objects.filter(id=session_id).first()
     if session is None:
         raise NotFoundError(NOT_FOUND.format(session=session_id))
-    tab = lock_open_tab(billed_tab_id(session.tab))
+    tab = lock_open_tab(billed_tab_id(session.tab_id, session.tab.merged_into_id))
     session = (
         RentalSession.objects.select_for_update(of=("self",))
         .select_related("resource__type__category")
