@@ -49,6 +49,9 @@ class GatewayResult:
     status: str
     reference: str
     message: str = ""
+    # A captured charge's balance transaction, when the answer carries it (Stripe: the
+    # PaymentIntent with its latest charge expanded): its fee is fetched without asking again.
+    balance_transaction: str = ""
 
 
 @dataclass(frozen=True)

@@ -139,7 +139,9 @@ class FakeGateway:
                 result = GatewayResult("authorized", reference)
             else:
                 self._settle(intent, amount)
-                result = GatewayResult("captured", reference)
+                result = GatewayResult(
+                    "captured", reference, balance_transaction=self._txn_of(intent)
+                )
             self._results[key] = result
             return result
 
@@ -154,8 +156,11 @@ class FakeGateway:
                     self._results[key] = GatewayResult("declined", "", "No hold for that amount")
                 else:
                     del self.held[reference]
-                    self._settle(self._intents[reference], amount)
-                    self._results[key] = GatewayResult("captured", reference)
+                    intent = self._intents[reference]
+                    self._settle(intent, amount)
+                    self._results[key] = GatewayResult(
+                        "captured", reference, balance_transaction=self._txn_of(intent)
+                    )
             return self._results[key]
 
     def cancel(self, *, attempt_id: uuid.UUID, reference: str) -> GatewayResult:
@@ -203,7 +208,6 @@ class FakeGateway:
 
     def payment(self, reference: str) -> PaymentState:
         intent = self._known(self._intents, reference)
-        late = intent.attempt_id in self.late_fee_attempts
         return PaymentState(
             reference=reference,
             attempt_id=intent.attempt_id,
@@ -214,7 +218,7 @@ class FakeGateway:
             tip=intent.tip,
             capture_before=intent.capture_before,
             charge=intent.charge,
-            balance_transaction="" if late else intent.txn,
+            balance_transaction=self._txn_of(intent),
             failure_message=intent.failure,
         )
 
@@ -328,6 +332,10 @@ class FakeGateway:
         )
         self.charged[intent.reference] = amount
         self._emit("payment_intent.succeeded", "payment_intent", intent.reference)
+
+    def _txn_of(self, intent: _Intent) -> str:
+        """The charge's balance transaction as an answer carries it (none for a late fee)."""
+        return "" if intent.attempt_id in self.late_fee_attempts else intent.txn
 
     def _fail(self, intent: _Intent, message: str) -> None:
         intent.failure = message

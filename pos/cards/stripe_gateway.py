@@ -144,8 +144,9 @@ class StripeGateway:
                 return self._process(attempt_id, intent.id, reader, amount, tipping)
             if intent.status == "requires_confirmation":
                 intent = self.client.v1.payment_intents.confirm(
-                    intent.id, {}, {"idempotency_key": f"confirm:{attempt_id}"}
-                )
+                    intent.id, {"expand": ["latest_charge"]},
+                    {"idempotency_key": f"confirm:{attempt_id}"},
+                )  # fmt: skip
         except stripe.CardError as error:
             intent_id = _id(_get(error, "error", "payment_intent")) or ""
             return GatewayResult("declined", intent_id, error.user_message or str(error))
@@ -178,12 +179,14 @@ class StripeGateway:
             "requires_payment_method": "declined",
         }.get(intent.status, "processing")  # fmt: skip
         message = _get(intent, "last_payment_error", "message", default="")
-        return GatewayResult(status, intent.id, message)
+        # Confirm and capture expand the latest charge, which names its balance transaction.
+        txn = _id(_get(intent, "latest_charge", "balance_transaction"))
+        return GatewayResult(status, intent.id, message, balance_transaction=txn)
 
     def capture(self, *, attempt_id: uuid.UUID, reference: str, amount: int) -> GatewayResult:
         try:
             intent = self.client.v1.payment_intents.capture(
-                reference, {"amount_to_capture": amount},
+                reference, {"amount_to_capture": amount, "expand": ["latest_charge"]},
                 {"idempotency_key": f"capture:{attempt_id}"},
             )  # fmt: skip
         except (stripe.InvalidRequestError, stripe.CardError) as error:

@@ -201,7 +201,7 @@ def pay_card(
         if result.status == "captured":
             # After the payment is finished: a fee that cannot be fetched or posted now never
             # leaves a charged payment pending (the webhook or reconcile_stripe brings it).
-            sync_fee(result.reference)
+            sync_fee(result.reference, result.balance_transaction)
     if payment.status in (Payment.Status.DECLINED, Payment.Status.CANCELLED):
         raise PaymentDeclinedError(
             f"The card was declined for check {payment.tab_id}", payment=payment.id,

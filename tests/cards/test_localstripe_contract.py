@@ -95,10 +95,15 @@ def pay(venue, tab, amount, tip="0.00", **kwargs):
 
 
 @pytest.mark.django_db
-def test_a_card_sale_and_its_partial_and_full_refunds_on_localstripe(venue, stripe):
-    """$17.86 + $2 tip charged; the fries ($4.87), then the burger ($12.99) refunded."""
+def test_a_card_sale_and_its_partial_and_full_refunds_on_localstripe(venue, stripe, monkeypatch):
+    """$17.86 + $2 tip charged; the fries ($4.87), then the burger ($12.99) refunded.
+
+    The confirm's answer (its latest charge expanded) names the balance transaction: the
+    PaymentIntent is not fetched again for it."""
     tab = check_with(venue, venue.burger, venue.fries)
-    payment = pay(venue, tab, "17.86", tip="2.00")
+    with monkeypatch.context() as patch:
+        patch.setattr(gateway_module.get_gateway(), "payment", asked_again)
+        payment = pay(venue, tab, "17.86", tip="2.00")
     tab.refresh_from_db()
     assert payment.status == Payment.Status.CAPTURED
     assert payment.gateway_reference.startswith("pi_")
@@ -108,6 +113,7 @@ def test_a_card_sale_and_its_partial_and_full_refunds_on_localstripe(venue, stri
     assert intent["metadata"] == {"attempt_id": str(payment.id)}
     [charge_txn] = BalanceTransaction.objects.filter(type="charge")
     assert (charge_txn.amount, charge_txn.fee, charge_txn.net) == (1986, 0, 1986)
+    assert intent["latest_charge"]["balance_transaction"] == charge_txn.id
     assert not JournalEntry.objects.filter(kind="payment_fee").exists(), "localstripe: no fees"
 
     burger, fries = sorted(tab.lines.all(), key=lambda line: line.name)
@@ -285,3 +291,7 @@ def test_every_call_carries_a_key_from_our_own_uuid_namespaced_per_endpoint(venu
         f"refund:{refund_ids[0]}", f"refund:{refund_ids[1]}",
         f"pi-create:{released}", f"cancel:{released}",
     ]  # fmt: skip
+
+
+def asked_again(reference):
+    raise AssertionError(f"PaymentIntent {reference} fetched again")
