@@ -8,7 +8,8 @@ from django.db import IntegrityError, connection, transaction
 
 from ledger.models import JournalEntry
 from ledger.verification import verify_ledger
-from pos.cards.models import CardAttempt
+from pos import gateway as gateway_module
+from pos.cards.models import CardAttempt, Reader
 from pos.exceptions import (
     ApprovalRequiredError,
     GamesRunningError,
@@ -389,3 +390,26 @@ def test_the_cap_per_day_covers_all_of_a_tabs_sessions_on_a_resource_type(floor,
         clock.at(hour + 1, 0)
         charges.append(act(floor, sessions.stop_session, session).charge)
     assert charges == [1200, 800, 0, 1200]
+
+
+def test_no_game_starts_on_a_check_whose_card_is_on_the_reader(floor, clock, new_tab, settings):
+    """The last payment checks for running games before the card is charged; a game started
+    while the card waits on the reader would be closed over, so it cannot start."""
+    settings.STRIPE_SECRET_KEY = ""
+    gateway_module._gateways.clear()
+    Reader.objects.create(stripe_id="tmr_bar_1", label="Bar reader", station="bar")
+    tab = new_tab()
+    clock.at(12, 0)
+    game = start(floor, tab, floor.board1)
+    clock.at(12, 30)
+    act(floor, sessions.stop_session, game)
+    payment = pay_card(tab_id=tab.id, payment_id=uuid.uuid4(), amount=usd("6.50"),
+                       staff=floor.cashier, device=floor.tablet)  # fmt: skip
+    assert payment.status == Payment.Status.PENDING  # waiting on the bar reader
+    with pytest.raises(SessionStateError) as refused:
+        start(floor, tab, floor.table1)
+    assert refused.value.message == (
+        f"Check {tab.id} is being paid by card; start the game once that payment is done"
+    )
+    assert floor.table1.sessions.count() == 0
+    gateway_module._gateways.clear()

@@ -26,7 +26,7 @@ from django.db import IntegrityError, transaction
 from ledger.money import to_cents
 from pos import clock
 from pos.exceptions import IdempotencyConflictError, InvalidInputError, NotFoundError
-from pos.models import Category, Device, Item, StaffMember, TabLine
+from pos.models import Category, Device, Item, Payment, StaffMember, TabLine
 from pos.rentals import billing
 from pos.rentals.exceptions import ResourceBusyError, SessionStateError
 from pos.rentals.models import RatePlan, RentalSession, Resource, Segment, TimeAdjustment
@@ -38,6 +38,7 @@ from pos.services.tabs import lock_open_tab
 
 BUSY = "{resource} is {status}; stop its session or choose another"
 OUT_OF_ORDER = "{resource} is out of order"
+BEING_PAID = "Check {tab} is being paid by card; start the game once that payment is done"
 NOT_FOUND = "There is no rental session {session}"
 NO_RESOURCE = "There is no resource {resource}"
 STOPPED = "The session on {resource} is stopped"
@@ -62,7 +63,8 @@ def start_session(
     """Start timing a resource for a tab. Idempotent by session_id.
 
     Raise NotFoundError, TabNotOpenError, ResourceBusyError (in use, paused or out of order),
-    IdempotencyConflictError, InvalidInputError (no rate plan, players).
+    SessionStateError (the check's card is on the reader), IdempotencyConflictError,
+    InvalidInputError (no rate plan, players).
     """
     _check_players(players)
     existing = RentalSession.objects.filter(id=session_id).first()
@@ -73,6 +75,10 @@ def start_session(
     existing = RentalSession.objects.filter(id=session_id).first()  # a twin that won the lock
     if existing is not None:
         return _same_start(existing, resource_id, tab_id)
+    # A card payment waiting on the reader may be the last one: the check would close over
+    # the new game (the last payment checks for running games before the card is charged).
+    if tab.payments.filter(status=Payment.Status.PENDING).exists():
+        raise SessionStateError(BEING_PAID.format(tab=tab.id))
     if resource.status == Resource.Status.OUT_OF_ORDER:
         raise ResourceBusyError(OUT_OF_ORDER.format(resource=resource.name))
     if resource.sessions.filter(status__in=ACTIVE).exists():
