@@ -334,7 +334,7 @@ def _check(rng, venue: Venue, sessions, opened_at: datetime.datetime) -> Check:
         payment.tender = Tender.CASH
         payment.tendered = -(-total // 2000) * 2000
         payment.change = payment.tendered - total
-    # Closed as the close service leaves it (pos.services.checkout._close).
+    # Closed as the close service leaves it (pos.services.checkout.closing._close).
     tab.status, tab.closed_by, tab.closed_at = Tab.Status.CLOSED, staff, paid_at
     tab.business_date = business_date(paid_at)
     tab.ledger_entry_id = checkout.ledger_entry_id("tab-close", tab.client_id)

@@ -1,0 +1,277 @@
+"""Paying a check in cash or by card; the payment that covers it closes it (closing.py).
+
+Card payments never hold a database lock while the gateway works: the attempt is recorded as
+pending (reserving its amount), the gateway is called with a key derived from the attempt's
+UUID, and the result is recorded in a second transaction. A retry with the same UUID finds the
+attempt and never charges twice.
+"""
+
+import uuid
+
+from django.db import transaction
+from djmoney.money import Money
+
+from ledger.money import from_cents, to_cents
+from pos import clock, sql
+from pos.cards.terminal import Charge, charge_card, record_charge, sync_fee
+from pos.exceptions import (
+    DrawerError,
+    IdempotencyConflictError,
+    InvalidInputError,
+    PaymentDeclinedError,
+    PaymentError,
+)
+from pos.models import (
+    Activity,
+    Device,
+    DrawerSession,
+    Payment,
+    StaffMember,
+    Tab,
+)
+from pos.models.payments import Tender
+from pos.selectors import balance_due
+from pos.services import activity
+from pos.services.checkout.closing import (
+    check_no_games_running,
+    close_if_paid,
+    figures_and_payments,
+    settle,
+    with_drawers,
+)
+from pos.services.tabs import lock_open_tab
+from pos.sql import M
+
+MORE_THAN_DUE = "Check {tab}: {amount} is more than the {due} still due"
+NOT_ENOUGH_CASH = "{tendered} tendered does not cover {amount} plus a {tip} tip"
+NO_OPEN_DRAWER = "{device} has no open cash drawer; open one before taking cash"
+# A card attempt's outcome as the gateway reports it -> the payment's status.
+CARD_OUTCOMES = {"captured": Payment.Status.CAPTURED, "cancelled": Payment.Status.CANCELLED}
+
+
+def open_drawer_session(device: Device, *, required: bool = True) -> DrawerSession | None:
+    """Return the device's open drawer session, locked so that it cannot close meanwhile.
+
+    Raise DrawerError when there is none and one is required (cash: then its drawer is loaded
+    too). Fixed SQL (pos.sql): every payment asks.
+    """
+    sessions = []
+    if device.drawer_id:
+        sessions = sql.select(
+            DrawerSession, "drawer_id = %s AND status = %s",
+            [device.drawer_id, DrawerSession.Status.OPEN], lock="FOR NO KEY UPDATE",
+        )  # fmt: skip
+    if not sessions:
+        if required:
+            raise DrawerError(NO_OPEN_DRAWER.format(device=device.name))
+        return None
+    if required:  # cash, which lands in the drawer's account: load the drawer with it
+        with_drawers(sessions)
+    return sessions[0]
+
+
+@transaction.atomic
+def pay_cash(
+    *,
+    tab_id: int,
+    payment_id: uuid.UUID,
+    amount: Money,
+    tendered: Money,
+    tip: Money | None = None,
+    staff: StaffMember,
+    device: Device,
+) -> Payment:
+    """Take cash for amount (plus a cash tip) and give change; close the check once paid."""
+    amount_c, tendered_c, tip_c = (
+        to_cents(amount),
+        to_cents(tendered),
+        to_cents(tip or Money(0, amount.currency)),
+    )
+    existing = _payment_if_any(payment_id)
+    if existing is not None:
+        return _same_payment(existing, tab_id, Tender.CASH, amount_c, tip_c)
+    _check_amounts(amount_c, tip_c)
+    if tendered_c < amount_c + tip_c:
+        raise PaymentError(NOT_ENOUGH_CASH.format(tendered=tendered, amount=amount, tip=tip))
+    tab = lock_open_tab(tab_id, key_update=True)
+    # Again under the lock: a twin request may have taken this payment while we waited.
+    existing = _payment_if_any(payment_id)
+    if existing is not None:
+        return _same_payment(existing, tab_id, Tender.CASH, amount_c, tip_c)
+    # One read of the check under the lock: what is due now, and then whether this closes it.
+    figures, payments = figures_and_payments(tab, include_pending=True)
+    _check_may_pay(tab, amount_c, due=figures.total - sum(p.amount for p in payments))
+    payment = Payment(
+        id=payment_id,
+        tab=tab,
+        tender=Tender.CASH,
+        amount=amount_c,
+        tip=tip_c,
+        tendered=tendered_c,
+        change=tendered_c - amount_c - tip_c,
+        status=Payment.Status.CAPTURED,
+        drawer_session=open_drawer_session(device),
+        created_by=staff,
+        device=device,
+        created_at=clock.now(),
+    )
+    sql.insert([payment])
+    captured = [p for p in payments if p.status == Payment.Status.CAPTURED] + [payment]
+    payment.standing = settle(
+        tab, staff, device, figures, captured, trail=[_payment_entry(payment)]
+    )
+    return payment
+
+
+def pay_card(
+    *,
+    tab_id: int,
+    payment_id: uuid.UUID,
+    amount: Money,
+    tip: Money | None = None,
+    staff: StaffMember,
+    device: Device,
+    hold_id: uuid.UUID | None = None,
+) -> Payment:
+    """Charge a card (or capture the hold hold_id); close the check once paid.
+
+    On a Terminal reader the payment stays pending until the webhook reports the outcome
+    (pos.cards.webhooks). Raise PaymentDeclinedError.
+    """
+    payment = _start_card_payment(tab_id, payment_id, amount, tip, staff, device)
+    result = None
+    if payment.status == Payment.Status.PENDING and not payment.gateway_reference:
+        charge = charge_card(payment=payment, device=device, hold_id=hold_id)
+        result = charge.result
+        payment = finish_card_payment(
+            payment.id, result.status, result.reference, staff, charge=charge
+        )
+        if result.status == "captured":
+            # After the payment is finished: a fee that cannot be fetched or posted now never
+            # leaves a charged payment pending (the webhook or reconcile_stripe brings it).
+            sync_fee(result.reference, result.balance_transaction)
+    if payment.status in (Payment.Status.DECLINED, Payment.Status.CANCELLED):
+        raise PaymentDeclinedError(
+            f"The card was declined for check {payment.tab_id}", payment=payment.id,
+            reason=result.message if result else "",
+        )  # fmt: skip
+    return payment
+
+
+@transaction.atomic(durable=True)
+def _start_card_payment(tab_id, payment_id, amount, tip, staff, device) -> Payment:
+    amount_c, tip_c = to_cents(amount), to_cents(tip or Money(0, amount.currency))
+    existing = _payment_if_any(payment_id)
+    if existing is not None:
+        return _same_payment(existing, tab_id, Tender.CARD, amount_c, tip_c)
+    _check_amounts(amount_c, tip_c)
+    tab = lock_open_tab(tab_id, key_update=True)
+    existing = _payment_if_any(payment_id)  # a twin that won the lock
+    if existing is not None:
+        return _same_payment(existing, tab_id, Tender.CARD, amount_c, tip_c)
+    _check_may_pay(tab, amount_c)  # before the card is charged
+    payment = Payment(
+        id=payment_id,
+        tab=tab,
+        tender=Tender.CARD,
+        amount=amount_c,
+        tip=tip_c,
+        status=Payment.Status.PENDING,
+        # Card payments count in the X/Z report of the drawer the tablet was working.
+        drawer_session=open_drawer_session(device, required=False),
+        created_by=staff,
+        device=device,
+        created_at=clock.now(),
+    )
+    sql.insert([payment])
+    return payment
+
+
+@transaction.atomic(durable=True)
+def finish_card_payment(
+    payment_id,
+    status: str,
+    reference: str,
+    staff,
+    tip: int | None = None,
+    charge: Charge | None = None,
+) -> Payment:
+    """Record a card payment's outcome (a gateway status); a tip chosen on the reader, if any.
+
+    charge: the gateway's answer to this request's charge, written in this same transaction.
+    """
+    payment = _locked(Payment, payment_id)
+    if charge is not None:
+        record_charge(charge, payment)
+    if payment.status != Payment.Status.PENDING:
+        return payment  # another request finished it first
+    if status == "processing":  # on the reader: the webhook finishes it
+        payment.gateway_reference = reference
+        sql.update(payment, ["gateway_reference"])
+        return payment
+    tab = _locked(Tab, payment.tab_id)
+    payment.status = CARD_OUTCOMES.get(status, Payment.Status.DECLINED)
+    payment.gateway_reference = reference or payment.gateway_reference
+    if tip is not None and payment.status == Payment.Status.CAPTURED:
+        payment.tip = tip
+    sql.update(payment, ["status", "gateway_reference", "tip"])
+    payment.tab = tab
+    trail = [_payment_entry(payment)]
+    if payment.status == Payment.Status.CAPTURED and tab.status == Tab.Status.OPEN:
+        payment.standing = close_if_paid(tab, staff, payment.device_id, trail=trail)
+    else:
+        activity.record_all(trail)
+    return payment
+
+
+def _same_payment(existing: Payment, tab_id, tender, amount_c, tip_c) -> Payment:
+    if (existing.tab_id, existing.tender, existing.amount, existing.tip) != (
+        tab_id, tender, amount_c, tip_c,
+    ):  # fmt: skip
+        raise IdempotencyConflictError(f"Payment {existing.id} already exists with other content")
+    return existing
+
+
+def _payment_if_any(payment_id: uuid.UUID) -> Payment | None:
+    """The payment with this id, if a retry or a twin wrote it already (usually none)."""
+    found = sql.select(Payment, "id = %s", [sql.param(Payment._meta.pk, payment_id)])
+    return found[0] if found else None
+
+
+def _locked(model: type[M], pk) -> M:
+    """The row of this primary key, locked (select_for_update().get() by fixed SQL)."""
+    found = sql.select(model, "id = %s", [sql.param(model._meta.pk, pk)], lock="FOR UPDATE")
+    if not found:
+        raise model.DoesNotExist(f"No {model.__name__} {pk}")
+    return found[0]
+
+
+def _check_amounts(amount_c: int, tip_c: int) -> None:
+    if amount_c <= 0:
+        raise InvalidInputError("A payment amount must be positive")
+    if tip_c < 0:
+        raise InvalidInputError("A tip cannot be negative")
+
+
+def _check_may_pay(tab: Tab, amount_c: int, *, due: int | None = None) -> None:
+    """Refuse amount_c beyond what is due (pending card payments reserve theirs), and the last
+    payment while a game runs on the check."""
+    due = balance_due(tab, include_pending=True) if due is None else due
+    if amount_c > due:
+        raise PaymentError(
+            MORE_THAN_DUE.format(
+                tab=tab.id, amount=from_cents(amount_c, "USD"), due=from_cents(due, "USD")
+            ),
+            due=due,
+        )
+    if amount_c == due:
+        check_no_games_running(tab)
+
+
+def _payment_entry(payment: Payment) -> Activity:
+    """The audit record of a payment (by ids: the rows need not be loaded)."""
+    return activity.entry(
+        action=f"payment.{payment.tender}.{payment.status}", staff=payment.created_by_id,
+        device=payment.device_id, tab=payment.tab_id, payment=payment.id, amount=payment.amount,
+        tip=payment.tip,
+    )  # fmt: skip
