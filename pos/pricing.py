@@ -17,6 +17,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 
+from ledger.money import to_cents
+
 
 def round_half_up(value: Decimal) -> int:
     return int(value.to_integral_value(rounding=ROUND_HALF_UP))
@@ -62,6 +64,22 @@ class RuleView:
     amount: int | None  # cents
     priority: int
     rule_id: int
+
+    @classmethod
+    def of(cls, rule) -> "RuleView":
+        """The view of a stored rule: a menu PriceRule or a games RateRule (same fields; amount
+        as Money)."""
+        return cls(
+            name=rule.name,
+            weekdays=rule.weekdays,
+            start_time=rule.start_time,
+            end_time=rule.end_time,
+            kind=rule.kind,
+            percent=rule.percent,
+            amount=to_cents(rule.amount) if rule.amount is not None else None,
+            priority=rule.priority,
+            rule_id=rule.id,
+        )
 
 
 def rule_runs_at(rule: RuleView, moment: datetime.datetime) -> bool:

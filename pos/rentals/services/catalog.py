@@ -132,18 +132,5 @@ def rate_table(resource: Resource, plan: RatePlan) -> RateTable:
     return RateTable(
         base_rate=to_cents(plan.rate_per_hour),
         base_label=label,
-        rules=tuple(
-            RuleView(
-                name=rule.name,
-                weekdays=rule.weekdays,
-                start_time=rule.start_time,
-                end_time=rule.end_time,
-                kind=rule.kind,
-                percent=rule.percent,
-                amount=to_cents(rule.amount) if rule.amount is not None else None,
-                priority=rule.priority,
-                rule_id=rule.id,
-            )
-            for rule in rules.order_by("id")
-        ),
+        rules=tuple(RuleView.of(rule) for rule in rules.order_by("id")),
     )

@@ -208,20 +208,7 @@ def _line_replay(line_id, tab_id, item_id, quantity, modifier_ids, note) -> TabL
 
 def _rules_for(item: Item) -> list[RuleView]:
     rules = PriceRule.objects.filter(Q(item=item) | Q(category_id=item.category_id), is_active=True)
-    return [
-        RuleView(
-            name=rule.name,
-            weekdays=rule.weekdays,
-            start_time=rule.start_time,
-            end_time=rule.end_time,
-            kind=rule.kind,
-            percent=rule.percent,
-            amount=to_cents(rule.amount) if rule.amount is not None else None,
-            priority=rule.priority,
-            rule_id=rule.id,
-        )
-        for rule in rules
-    ]
+    return [RuleView.of(rule) for rule in rules]
 
 
 def _chosen_modifiers(item: Item, modifier_ids: Sequence[int]) -> list[dict]:
