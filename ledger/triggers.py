@@ -384,8 +384,9 @@ POSTGRESQL_TRIGGERS = [
     ("ledger_no_truncate", "ledger_account"),
 ]
 
-# Triggers that earlier migrations created and the guards have since absorbed: uninstall drops
-# them too, so re-installing brings an old database to the current set.
+# Triggers that earlier migrations created and the guards have since absorbed, each with its
+# function of the same name: uninstall drops them too, so re-installing brings an old database
+# to the current set.
 RETIRED_POSTGRESQL_TRIGGERS = [("ledger_chain_head_follows", "ledger_journalentry")]
 
 
@@ -407,7 +408,8 @@ def uninstall(connection: BaseDatabaseWrapper) -> None:
         else:
             for name, table in POSTGRESQL_TRIGGERS + RETIRED_POSTGRESQL_TRIGGERS:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
-            cursor.execute("DROP FUNCTION IF EXISTS ledger_chain_head_follows()")
+            for name, _ in RETIRED_POSTGRESQL_TRIGGERS:
+                cursor.execute(f"DROP FUNCTION IF EXISTS {name}()")
 
 
 def installed(connection: BaseDatabaseWrapper) -> set[str]:
