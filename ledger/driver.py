@@ -12,8 +12,11 @@ On PostgreSQL the driver's cursor binds parameters on the server and prepares ea
 once per connection: these are the same few fixed statements over and over, and PostgreSQL
 otherwise parses and plans every one of them anew (Django's own cursor binds on the client and
 never prepares, so that poolers in transaction mode keep working: Tillshare connects to
-PostgreSQL directly). A batch of several statements separated by semicolons cannot be prepared;
-`driver_cursor(db, batch=True)` sends it through a client-side binding cursor in one round trip.
+PostgreSQL directly). psycopg prepares nothing at all while the connection's prepare_threshold
+is None, which is Django's default: config.settings sets a threshold no statement reaches, so
+that exactly the statements asking here are prepared. A batch of several statements separated
+by semicolons cannot be prepared; `driver_cursor(db, batch=True)` sends it through a
+client-side binding cursor in one round trip.
 """
 
 from collections.abc import Iterator, Sequence

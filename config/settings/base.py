@@ -73,6 +73,9 @@ TEMPLATES = [
 ]
 
 
+PREPARE_ONLY_WHEN_ASKED = 2**31 - 1
+
+
 def database_from_environment() -> dict:
     """Return the default database: DATABASE_URL if set, else the embedded SQLite file."""
     url = os.environ.get("DATABASE_URL")
@@ -80,6 +83,14 @@ def database_from_environment() -> dict:
         config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
         if config["ENGINE"] == "django.db.backends.sqlite3":
             config = sqlite_database(Path(config["NAME"]))
+        elif config["ENGINE"] == "django.db.backends.postgresql":
+            # Django turns psycopg's prepared statements off (prepare_threshold None, for
+            # poolers in transaction mode; Tillshare connects to PostgreSQL directly), and then
+            # psycopg ignores even an explicit prepare=True. A threshold no statement reaches
+            # prepares exactly those that ask: the fixed SQL of the hot paths (ledger.driver),
+            # which PostgreSQL would otherwise parse and plan anew on every call. The ORM's
+            # statements bind on the client and are never prepared.
+            config["OPTIONS"] = {"prepare_threshold": PREPARE_ONLY_WHEN_ASKED}
         return config
     return sqlite_database(VAR_DIR / "tillshare.sqlite3")
 
