@@ -159,6 +159,7 @@ def _day(rng: random.Random, venue: Venue, day: datetime.date) -> tuple[int, int
             )
             sessions[drawer_id] = DrawerSession.objects.select_related("drawer").get(id=session.id)
     checks = [_check(rng, venue, sessions, moment) for moment in _arrivals(rng, day)]
+    drawer_accounts = {session.id: session.drawer.account for session in sessions.values()}
     with transaction.atomic():
         Tab.objects.bulk_create([check.tab for check in checks])
         for check in checks:
@@ -180,7 +181,9 @@ def _day(rng: random.Random, venue: Venue, day: datetime.date) -> tuple[int, int
                 effective_date=tab.business_date,
                 memo=str(tab),
                 source_ref=f"check:{tab.id}",
-                lines=checkout.sale_entry_lines(tab, check.figures, [check.payment]),
+                lines=checkout.sale_entry_lines(
+                    tab, check.figures, [check.payment], drawer_accounts=drawer_accounts
+                ),
                 created_by=check.staff.user,
             )
     with clock.running_at(_at(day, 23, 59) + datetime.timedelta(hours=2)):

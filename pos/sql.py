@@ -136,27 +136,66 @@ def select(model: type[M], where: str, params: Sequence = (), *, lock: str = "")
 
     lock: "FOR UPDATE" or "FOR NO KEY UPDATE", taken on PostgreSQL only (see for_update).
     """
-    if any(isinstance(value, int) and not BIGINT_MIN <= value <= BIGINT_MAX for value in params):
+    params = bindable(params)
+    if params is None:
         return []  # no row has such an id; the ORM answers the same (and the driver would fail)
     database = db()
-    if not database.features.has_native_uuid_field:  # stored as 32 hex digits (UUIDField)
-        params = [value.hex if isinstance(value, uuid.UUID) else value for value in params]
-    select_sql, attnames, readers = _select_of(model)
+    select_sql, _, _ = _select_of(model)
     statement = f"{select_sql} WHERE {where}{for_update(database, lock) if lock else ''}"
     with driver_cursor(database) as cursor:
         cursor.execute(statement, params)
-        found = cursor.fetchall()
-    return [
-        model.from_db(
-            database.alias,
-            attnames,
-            [
-                value if read is None else read(value)
-                for read, value in zip(readers, row, strict=True)
-            ],
-        )
-        for row in found
-    ]
+        return [instance(model, row) for row in cursor.fetchall()]
+
+
+def bindable(params: Sequence) -> list | None:
+    """The parameters as the database takes them (UUIDs as 32 hex digits on SQLite); None when
+    an integer is beyond any bigint id, which no row can match."""
+    if any(isinstance(value, int) and not BIGINT_MIN <= value <= BIGINT_MAX for value in params):
+        return None
+    if db().features.has_native_uuid_field:
+        return list(params)
+    return [value.hex if isinstance(value, uuid.UUID) else value for value in params]
+
+
+def instance(model: type[M], values: Sequence) -> M:
+    """A model instance from its concrete columns' values, in field order (as stored)."""
+    _, attnames, readers = _select_of(model)
+    return model.from_db(
+        DEFAULT_DB_ALIAS,
+        attnames,
+        [read(value) if read else value for read, value in zip(readers, values, strict=True)],
+    )
+
+
+# --- rows as JSON, for one statement that reads several tables -----------------------------
+# A correlated subquery returns its rows as one JSON array of arrays (text), so that a single
+# statement can bring a row with its children (pos.services.checkout.reading). Values arrive
+# as JSON renders them (numbers, strings: ISO datetimes, UUIDs) and are read back with the
+# same converters as the columns of `select`.
+
+
+def columns(model: type[Model], alias: str) -> list[str]:
+    """The model's concrete columns, qualified by alias, in field order (see `instance`)."""
+    return [f'{alias}."{field.column}"' for field in model._meta.concrete_fields]
+
+
+def json_row(expressions: Sequence[str]) -> str:
+    """SQL: these expressions as one JSON array."""
+    function = "json_build_array" if db().vendor == "postgresql" else "json_array"
+    return f"{function}({', '.join(expressions)})"
+
+
+def json_rows(expressions: Sequence[str], from_where: str) -> str:
+    """SQL: a scalar subquery, each row FROM ... WHERE ... as a JSON array, all in one array
+    (text; SQLite answers [] for no rows, PostgreSQL NULL: `from_json` reads both)."""
+    if db().vendor == "postgresql":
+        return f"(SELECT json_agg({json_row(expressions)})::text FROM {from_where})"  # noqa: S608
+    return f"(SELECT json_group_array({json_row(expressions)}) FROM {from_where})"  # noqa: S608
+
+
+def from_json(text: str | None) -> list:
+    """Decode what json_row or json_rows returned; decimals stay exact."""
+    return json.loads(text, parse_float=decimal.Decimal) if text else []
 
 
 def insert(
@@ -199,3 +238,29 @@ def update(obj: Model, fields: Sequence[str]) -> None:
     values = [field.get_db_prep_save(getattr(obj, field.attname), database) for field in chosen]
     statement = f'UPDATE "{meta.db_table}" SET {assignments} WHERE "{meta.pk.column}" = %s'  # noqa: S608
     execute(statement, [*values, meta.pk.get_db_prep_value(obj.pk, database)])
+
+
+def update_returning(model: type[M], pk, **values) -> M | None:
+    """UPDATE the row of this primary key with these field values, and return it as it now is
+    (None if there is no such row): one statement where a locked read and an update were two.
+
+    A relation field takes an instance or None (its key is stored).
+    """
+    meta, database = model._meta, db()
+    chosen = [meta.get_field(name) for name in values]
+    assignments = ", ".join(f'"{field.column}" = %s' for field in chosen)
+    params = [
+        field.get_db_prep_save(
+            getattr(value, "pk", value) if field.is_relation else value, database
+        )
+        for field, value in zip(chosen, values.values(), strict=True)
+    ]
+    returning = ", ".join(f'"{field.column}"' for field in meta.concrete_fields)
+    statement = (
+        f'UPDATE "{meta.db_table}" SET {assignments} '  # noqa: S608 (model names)
+        f'WHERE "{meta.pk.column}" = %s RETURNING {returning}'
+    )
+    with driver_cursor(database) as cursor:
+        cursor.execute(statement, [*params, meta.pk.get_db_prep_value(pk, database)])
+        found = cursor.fetchall()
+    return instance(model, found[0]) if found else None

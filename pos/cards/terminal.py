@@ -256,14 +256,9 @@ def _record_result(attempt_id: uuid.UUID, result: GatewayResult) -> CardAttempt:
     return _update(attempt_id, **fields)
 
 
-@transaction.atomic(savepoint=False)  # no caller goes on after it fails
 def _update(attempt_id: uuid.UUID, **fields) -> CardAttempt:
-    found = sql.select(CardAttempt, "id = %s", [attempt_id], lock="FOR UPDATE")
-    if not found:
+    """Set these fields of the attempt (and when it changed): one statement (pos.sql)."""
+    attempt = sql.update_returning(CardAttempt, attempt_id, **fields, updated_at=clock.now())
+    if attempt is None:
         raise CardAttempt.DoesNotExist(f"No card attempt {attempt_id}")
-    attempt = found[0]
-    for name, value in fields.items():
-        setattr(attempt, name, value)
-    attempt.updated_at = clock.now()
-    sql.update(attempt, [*fields, "updated_at"])
     return attempt

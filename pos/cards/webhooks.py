@@ -115,7 +115,7 @@ def sync_payment_intent(reference: str, *, reader_failure: str = "") -> None:
         return
     state = get_gateway().payment(reference)
     tip = state.tip if state.tip and state.status == "succeeded" else None
-    finish_card_payment(payment.id, PAYMENT_OUTCOMES[attempt.status], reference,
+    finish_card_payment(payment, PAYMENT_OUTCOMES[attempt.status], reference,
                         payment.created_by, tip=tip)  # fmt: skip
 
 

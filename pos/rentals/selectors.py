@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db.models import Prefetch, Sum
 from django.utils import timezone
 
-from pos import clock, sql
+from pos import clock
 from pos.models import Tab
 from pos.rentals import billing
 from pos.rentals.models import BookingSlot, RatePlan, RentalSession, Resource
@@ -32,19 +32,22 @@ def billed_tab_id(tab_id: int, merged_into_id: int | None) -> int:
     return tab_id
 
 
-def games_running_on(tab_id: int) -> list[str]:
-    """The resources whose game still runs (or is paused) on this check, a check merged into it
-    included: the check cannot close before they stop, or their time would never be billed.
+# The sessions whose game still runs (or is paused) on a check ({tab}: its id), a check merged
+# into it included: a FROM ... WHERE for the check's one read under its lock
+# (pos.services.checkout.reading), with its ACTIVE statuses as parameters. Its rows, as
+# RUNNING_GAME_COLUMNS, go through games_billed_to.
+RUNNING_GAMES = (
+    "rentals_rentalsession s JOIN pos_tab m ON m.id = s.tab_id "
+    "JOIN rentals_resource r ON r.id = s.resource_id "
+    "WHERE s.status IN (%s, %s) AND (s.tab_id = {tab} OR m.merged_into_id IS NOT NULL)"
+)
+RUNNING_GAME_COLUMNS = ("r.name", "s.tab_id", "m.merged_into_id")
 
-    Fixed SQL (pos.sql): the last payment of every check asks, and nearly always finds none.
-    """
-    found = sql.rows(
-        "SELECT r.name, s.tab_id, t.merged_into_id FROM rentals_rentalsession s "
-        "JOIN pos_tab t ON t.id = s.tab_id JOIN rentals_resource r ON r.id = s.resource_id "
-        "WHERE s.status IN (%s, %s) AND (s.tab_id = %s OR t.merged_into_id IS NOT NULL)",
-        [*ACTIVE, tab_id],
-    )
-    return sorted(name for name, on, merged in found if billed_tab_id(on, merged) == tab_id)
+
+def games_billed_to(tab_id: int, running: list) -> list[str]:
+    """Of the running games (name, tab id, tab merged into), those billed to this check: the
+    check cannot close before they stop, or their time would never be billed."""
+    return sorted(name for name, on, merged in running if billed_tab_id(on, merged) == tab_id)
 
 
 def venue_zone() -> datetime.tzinfo:

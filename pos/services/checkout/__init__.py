@@ -1,6 +1,7 @@
 """Paying and closing a check, discounts and comps, and the ledger entry of a closed check.
 
 - paying.py: cash and card payments (the card's two transactions around the gateway call);
+- reading.py: the check as paying and closing read it, under its lock, in one statement;
 - closing.py: the close with its one balanced ledger entry, close_tab and reopen_tab;
 - adjustments.py: discounts and comps.
 

@@ -10,6 +10,7 @@ debited at standard cost against inventory. A check with a game still running do
 
 import uuid
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -23,6 +24,7 @@ from pos.clock import business_date
 from pos.exceptions import (
     GamesRunningError,
     InvalidInputError,
+    NotFoundError,
     PaymentError,
     TabNotOpenError,
 )
@@ -38,13 +40,13 @@ from pos.models import (
 )
 from pos.models.payments import Tender
 from pos.pricing import CheckFigures
-from pos.rentals.selectors import games_running_on
-from pos.selectors import tab_figures, tender_account
+from pos.selectors import tender_account
 from pos.services import activity
 from pos.services.activity import record
+from pos.services.checkout.reading import Check, read_check
 from pos.services.meal_lines import giving_lines
 from pos.services.staff import require_manager
-from pos.services.tabs import lock_open_tab
+from pos.services.tabs.checks import TAB_NOT_FOUND
 
 LEDGER_NAMESPACE = uuid.UUID("0b6f3c9e-55d1-4c47-9a3f-7d1c2e8a4b60")
 SALES_TAX = "Liabilities:SalesTax:Payable"
@@ -85,16 +87,17 @@ def ledger_entry_id(kind: str, client_id: uuid.UUID) -> uuid.UUID:
 @transaction.atomic
 def close_tab(*, tab_id: int, staff: StaffMember, device: Device | None = None) -> Tab:
     """Close a check whose payments cover it (a fully comped one needs none). Raise PaymentError."""
-    tab = Tab.objects.select_for_update().filter(id=tab_id).first()
-    if tab is not None and tab.status == Tab.Status.CLOSED:
-        return tab
-    tab = lock_open_tab(tab_id, key_update=True)
-    figures, payments = figures_and_payments(tab)
-    due = figures.total - sum(payment.amount for payment in payments)
+    check = read_check(tab_id)
+    if check is None:
+        raise NotFoundError(TAB_NOT_FOUND.format(tab=tab_id))
+    if check.tab.status == Tab.Status.CLOSED:
+        return check.tab
+    check.require_open()
+    due = check.due()
     if due:
-        raise PaymentError(BALANCE_DUE.format(tab=tab.id, due=from_cents(due, "USD")), due=due)
-    check_no_games_running(tab)
-    return _close(tab, staff, device, figures, payments)
+        raise PaymentError(BALANCE_DUE.format(tab=tab_id, due=from_cents(due, "USD")), due=due)
+    check_no_games_running(check)
+    return _close(check, staff, device)
 
 
 @transaction.atomic
@@ -153,73 +156,36 @@ def with_drawers(sessions: list[DrawerSession]) -> list[DrawerSession]:
     return sessions
 
 
-def check_no_games_running(tab: Tab) -> None:
+def check_no_games_running(check: Check) -> None:
     """A check closes only once its games have stopped: their time goes on it as lines."""
-    running = ", ".join(games_running_on(tab.id))
+    running = ", ".join(check.games)
     if running:
-        raise GamesRunningError(GAMES_RUNNING.format(tab=tab.id, games=running), games=running)
-
-
-def close_if_paid(
-    tab: Tab, staff: StaffMember, device: Device | int | None, *, trail: list[Activity]
-) -> Standing:
-    """Close the check if its captured payments cover it; write `trail` (audit records) with it."""
-    return settle(tab, staff, device, *figures_and_payments(tab), trail=trail)
+        raise GamesRunningError(
+            GAMES_RUNNING.format(tab=check.tab.id, games=running), games=running
+        )
 
 
 def settle(
-    tab: Tab,
-    staff: StaffMember,
-    device: Device | int | None,
-    figures: CheckFigures,
-    payments: list[Payment],
-    *,
-    trail: list[Activity],
+    check: Check, staff: StaffMember, device: Device | int | None, *, trail: list[Activity]
 ) -> Standing:
-    """Close the check if `payments` (all its captured ones) cover `figures`; write `trail`."""
-    paid = sum(payment.amount for payment in payments)
-    if figures.total == paid:
-        _close(tab, staff, device, figures, payments, trail=trail)
+    """Close the check if its captured payments cover its figures; write `trail` (audit
+    records) with it."""
+    paid = sum(payment.amount for payment in check.captured())
+    if check.figures.total == paid:
+        _close(check, staff, device, trail=trail)
     else:
         activity.record_all(trail)
-    return Standing(figures=figures, paid=paid)
-
-
-def figures_and_payments(
-    tab: Tab, *, include_pending: bool = False
-) -> tuple[CheckFigures, list[Payment]]:
-    """The tab's figures and its captured (and, if asked, pending) payments with their drawers."""
-    statuses = [Payment.Status.CAPTURED]
-    if include_pending:
-        statuses.append(Payment.Status.PENDING)
-    payments = sql.select(
-        Payment, f"tab_id = %s AND {in_marks('status', statuses)} ORDER BY created_at",
-        [tab.id, *statuses],
-    )  # fmt: skip
-    cash = [p for p in payments if p.tender == Tender.CASH and p.drawer_session_id]
-    if cash:  # their drawer's account takes the cash (sale_entry_lines)
-        sessions = sql.select(
-            DrawerSession, in_marks("id", cash), [p.drawer_session_id for p in cash]
-        )
-        by_id = {session.id: session for session in with_drawers(sessions)}
-        for payment in cash:
-            payment.drawer_session = by_id[payment.drawer_session_id]
-    return tab_figures(tab), payments
+    return Standing(figures=check.figures, paid=paid)
 
 
 def _close(
-    tab: Tab,
-    staff: StaffMember,
-    device: Device | int | None,
-    figures: CheckFigures,
-    payments: list[Payment],
-    *,
-    trail: list[Activity] = (),
+    check: Check, staff: StaffMember, device: Device | int | None, *, trail: list[Activity] = ()
 ) -> Tab:
     """Post the check's sale and mark it closed (its payments cover it: the caller checked).
 
     The audit records in `trail` (the payment that closes it) are written with its own.
     """
+    tab, figures, payments = check.tab, check.figures, check.captured()
     if not figures.lines:
         raise PaymentError(NOTHING_TO_CLOSE.format(tab=tab.id))
     now = clock.now()
@@ -232,7 +198,13 @@ def _close(
         effective_date=day,
         memo=str(tab),
         source_ref=f"check:{tab.id}{again}",
-        lines=sale_entry_lines(tab, figures, payments),
+        lines=sale_entry_lines(
+            tab,
+            figures,
+            payments,
+            drawer_accounts=check.drawer_accounts,
+            categories=check.categories,
+        ),
         created_by=staff.user,
     )
     tab.status = Tab.Status.CLOSED
@@ -253,17 +225,29 @@ def _close(
     return tab
 
 
-def sale_entry_lines(tab: Tab, figures: CheckFigures, payments: list[Payment]) -> list[Line]:
-    """The ledger lines of a closed check (see the module docstring)."""
-    ids = list({f.category_id for f in figures.lines})
-    categories = {c.id: c for c in sql.select(Category, in_marks("id", ids), ids)}
+def sale_entry_lines(
+    tab: Tab,
+    figures: CheckFigures,
+    payments: list[Payment],
+    *,
+    drawer_accounts: Mapping[int, str],
+    categories: Mapping[int, Category] | None = None,
+) -> list[Line]:
+    """The ledger lines of a closed check (see the module docstring).
+
+    drawer_accounts: the ledger account of each cash payment's drawer session, by session id;
+    categories: those of the check's lines, by id, if the caller read them already.
+    """
+    if categories is None:
+        ids = list({f.category_id for f in figures.lines})
+        categories = {c.id: c for c in sql.select(Category, in_marks("id", ids), ids)}
     tenders: dict[str, int] = defaultdict(int)
     for payment in payments:
         if payment.tender == Tender.CREDIT:
             continue  # a community credit's side comes from the treasury (giving_lines below)
         drawer = None  # only cash lands in a drawer (tender_account)
         if payment.tender == Tender.CASH and payment.drawer_session_id:
-            drawer = payment.drawer_session.drawer.account
+            drawer = drawer_accounts[payment.drawer_session_id]
         tenders[tender_account(payment.tender, drawer)] += payment.amount + payment.tip
     income: dict[str, int] = defaultdict(int)
     cogs: dict[tuple[str, str], int] = defaultdict(int)

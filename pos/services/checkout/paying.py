@@ -18,6 +18,7 @@ from pos.exceptions import (
     DrawerError,
     IdempotencyConflictError,
     InvalidInputError,
+    NotFoundError,
     PaymentDeclinedError,
     PaymentError,
 )
@@ -30,18 +31,12 @@ from pos.models import (
     Tab,
 )
 from pos.models.payments import Tender
-from pos.selectors import balance_due
 from pos.services import activity
-from pos.services.checkout.closing import (
-    check_no_games_running,
-    close_if_paid,
-    figures_and_payments,
-    settle,
-    with_drawers,
-)
-from pos.services.tabs import lock_open_tab
-from pos.sql import M
+from pos.services.checkout.closing import check_no_games_running, settle, with_drawers
+from pos.services.checkout.reading import Check, read_check
+from pos.services.tabs.checks import TAB_NOT_FOUND
 
+PAYMENT_REUSED = "Payment {payment} already exists with other content"
 MORE_THAN_DUE = "Check {tab}: {amount} is more than the {due} still due"
 NOT_ENOUGH_CASH = "{tendered} tendered does not cover {amount} plus a {tip} tip"
 NO_OPEN_DRAWER = "{device} has no open cash drawer; open one before taking cash"
@@ -87,39 +82,33 @@ def pay_cash(
         to_cents(tendered),
         to_cents(tip or Money(0, amount.currency)),
     )
-    existing = _payment_if_any(payment_id)
-    if existing is not None:
-        return _same_payment(existing, tab_id, Tender.CASH, amount_c, tip_c)
     _check_amounts(amount_c, tip_c)
     if tendered_c < amount_c + tip_c:
         raise PaymentError(NOT_ENOUGH_CASH.format(tendered=tendered, amount=amount, tip=tip))
-    tab = lock_open_tab(tab_id, key_update=True)
-    # Again under the lock: a twin request may have taken this payment while we waited.
-    existing = _payment_if_any(payment_id)
-    if existing is not None:
-        return _same_payment(existing, tab_id, Tender.CASH, amount_c, tip_c)
-    # One read of the check under the lock: what is due now, and then whether this closes it.
-    figures, payments = figures_and_payments(tab, include_pending=True)
-    _check_may_pay(tab, amount_c, due=figures.total - sum(p.amount for p in payments))
+    # One read of the check under its lock: a retry's payment, what is due, then whether this
+    # payment closes it.
+    check = _check_to_pay(tab_id, payment_id)
+    if check.payment is not None:
+        return _same_payment(check.payment, tab_id, Tender.CASH, amount_c, tip_c)
+    _check_may_pay(check, amount_c)
+    session = open_drawer_session(device)
     payment = Payment(
         id=payment_id,
-        tab=tab,
+        tab=check.tab,
         tender=Tender.CASH,
         amount=amount_c,
         tip=tip_c,
         tendered=tendered_c,
         change=tendered_c - amount_c - tip_c,
         status=Payment.Status.CAPTURED,
-        drawer_session=open_drawer_session(device),
+        drawer_session=session,
         created_by=staff,
         device=device,
         created_at=clock.now(),
     )
     sql.insert([payment])
-    captured = [p for p in payments if p.status == Payment.Status.CAPTURED] + [payment]
-    payment.standing = settle(
-        tab, staff, device, figures, captured, trail=[_payment_entry(payment)]
-    )
+    check.take(payment, session.drawer.account)
+    payment.standing = settle(check, staff, device, trail=[_payment_entry(payment)])
     return payment
 
 
@@ -143,9 +132,8 @@ def pay_card(
     if payment.status == Payment.Status.PENDING and not payment.gateway_reference:
         charge = charge_card(payment=payment, device=device, hold_id=hold_id)
         result = charge.result
-        payment = finish_card_payment(
-            payment.id, result.status, result.reference, staff, charge=charge
-        )
+        payment = finish_card_payment(payment, result.status, result.reference, staff,
+                                      charge=charge)  # fmt: skip
         if result.status == "captured":
             # After the payment is finished: a fee that cannot be fetched or posted now never
             # leaves a charged payment pending (the webhook or reconcile_stripe brings it).
@@ -161,18 +149,14 @@ def pay_card(
 @transaction.atomic(durable=True)
 def _start_card_payment(tab_id, payment_id, amount, tip, staff, device) -> Payment:
     amount_c, tip_c = to_cents(amount), to_cents(tip or Money(0, amount.currency))
-    existing = _payment_if_any(payment_id)
-    if existing is not None:
-        return _same_payment(existing, tab_id, Tender.CARD, amount_c, tip_c)
     _check_amounts(amount_c, tip_c)
-    tab = lock_open_tab(tab_id, key_update=True)
-    existing = _payment_if_any(payment_id)  # a twin that won the lock
-    if existing is not None:
-        return _same_payment(existing, tab_id, Tender.CARD, amount_c, tip_c)
-    _check_may_pay(tab, amount_c)  # before the card is charged
+    check = _check_to_pay(tab_id, payment_id)
+    if check.payment is not None:  # a retry, or a twin that won the lock
+        return _same_payment(check.payment, tab_id, Tender.CARD, amount_c, tip_c)
+    _check_may_pay(check, amount_c)  # before the card is charged
     payment = Payment(
         id=payment_id,
-        tab=tab,
+        tab=check.tab,
         tender=Tender.CARD,
         amount=amount_c,
         tip=tip_c,
@@ -189,18 +173,21 @@ def _start_card_payment(tab_id, payment_id, amount, tip, staff, device) -> Payme
 
 @transaction.atomic(durable=True)
 def finish_card_payment(
-    payment_id,
+    payment: Payment,
     status: str,
     reference: str,
     staff,
     tip: int | None = None,
     charge: Charge | None = None,
 ) -> Payment:
-    """Record a card payment's outcome (a gateway status); a tip chosen on the reader, if any.
+    """Record a pending card payment's outcome (a gateway status); a tip chosen on the reader.
 
     charge: the gateway's answer to this request's charge, written in this same transaction.
+    The check is read under its lock first, as every write to it starts (the payment's row
+    comes with it, as it now stands).
     """
-    payment = _locked(Payment, payment_id)
+    check = read_check(payment.tab_id, payment_id=payment.id)
+    payment = check.payment
     if charge is not None:
         record_charge(charge, payment)
     if payment.status != Payment.Status.PENDING:
@@ -209,26 +196,38 @@ def finish_card_payment(
         payment.gateway_reference = reference
         sql.update(payment, ["gateway_reference"])
         return payment
-    tab = _locked(Tab, payment.tab_id)
     payment.status = CARD_OUTCOMES.get(status, Payment.Status.DECLINED)
     payment.gateway_reference = reference or payment.gateway_reference
     if tip is not None and payment.status == Payment.Status.CAPTURED:
         payment.tip = tip
     sql.update(payment, ["status", "gateway_reference", "tip"])
-    payment.tab = tab
     trail = [_payment_entry(payment)]
-    if payment.status == Payment.Status.CAPTURED and tab.status == Tab.Status.OPEN:
-        payment.standing = close_if_paid(tab, staff, payment.device_id, trail=trail)
+    if payment.status == Payment.Status.CAPTURED and check.tab.status == Tab.Status.OPEN:
+        payment.standing = settle(check, staff, payment.device_id, trail=trail)
     else:
         activity.record_all(trail)
     return payment
+
+
+def _check_to_pay(tab_id: int, payment_id: uuid.UUID) -> Check:
+    """The check, locked, to take a payment on: open, unless a retry wrote the payment already
+    (then `check.payment` is it). Raise NotFoundError, TabNotOpenError, or
+    IdempotencyConflictError for a payment id taken on another check."""
+    check = read_check(tab_id, payment_id=payment_id)
+    if check is None:
+        if _payment_if_any(payment_id) is not None:
+            raise IdempotencyConflictError(PAYMENT_REUSED.format(payment=payment_id))
+        raise NotFoundError(TAB_NOT_FOUND.format(tab=tab_id))
+    if check.payment is None:
+        check.require_open()
+    return check
 
 
 def _same_payment(existing: Payment, tab_id, tender, amount_c, tip_c) -> Payment:
     if (existing.tab_id, existing.tender, existing.amount, existing.tip) != (
         tab_id, tender, amount_c, tip_c,
     ):  # fmt: skip
-        raise IdempotencyConflictError(f"Payment {existing.id} already exists with other content")
+        raise IdempotencyConflictError(PAYMENT_REUSED.format(payment=existing.id))
     return existing
 
 
@@ -238,14 +237,6 @@ def _payment_if_any(payment_id: uuid.UUID) -> Payment | None:
     return found[0] if found else None
 
 
-def _locked(model: type[M], pk) -> M:
-    """The row of this primary key, locked (select_for_update().get() by fixed SQL)."""
-    found = sql.select(model, "id = %s", [sql.param(model._meta.pk, pk)], lock="FOR UPDATE")
-    if not found:
-        raise model.DoesNotExist(f"No {model.__name__} {pk}")
-    return found[0]
-
-
 def _check_amounts(amount_c: int, tip_c: int) -> None:
     if amount_c <= 0:
         raise InvalidInputError("A payment amount must be positive")
@@ -253,19 +244,19 @@ def _check_amounts(amount_c: int, tip_c: int) -> None:
         raise InvalidInputError("A tip cannot be negative")
 
 
-def _check_may_pay(tab: Tab, amount_c: int, *, due: int | None = None) -> None:
+def _check_may_pay(check: Check, amount_c: int) -> None:
     """Refuse amount_c beyond what is due (pending card payments reserve theirs), and the last
     payment while a game runs on the check."""
-    due = balance_due(tab, include_pending=True) if due is None else due
+    due = check.due(include_pending=True)
     if amount_c > due:
         raise PaymentError(
             MORE_THAN_DUE.format(
-                tab=tab.id, amount=from_cents(amount_c, "USD"), due=from_cents(due, "USD")
+                tab=check.tab.id, amount=from_cents(amount_c, "USD"), due=from_cents(due, "USD")
             ),
             due=due,
         )
     if amount_c == due:
-        check_no_games_running(tab)
+        check_no_games_running(check)
 
 
 def _payment_entry(payment: Payment) -> Activity:
