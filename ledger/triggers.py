@@ -12,7 +12,8 @@ The rules, with the same names on both vendors (the error message starts with th
 - ledger_entry_seq_gapless / ledger_entry_chain_linked: when posted it takes the next seq and
   its prev_hash is the hash of the entry before it.
 - ledger_entry_posted_is_final / ledger_posting_frozen_when_posted / ledger_posting_immutable:
-  a posted entry and its postings are never updated or deleted; postings are never updated.
+  a posted entry and its postings are never updated or deleted, and a posted entry takes no
+  new postings; postings are never updated.
 - ledger_account_postable / ledger_period_closed: at posting, no line may go to a placeholder
   account, to an account outside its open dates, or be dated on or before a closed period's end.
 - ledger_account_history_frozen: an account with postings keeps its name, currency, type and
@@ -27,9 +28,17 @@ The rules, with the same names on both vendors (the error message starts with th
 The PostgreSQL entry guard runs its statements with generic plans (plan_cache_mode), for the
 reason ledger/functions.py gives.
 
+On PostgreSQL the rules for a new posting (frozen when posted, date matches entry) run once per
+INSERT statement, not once per row: an AFTER INSERT ... FOR EACH STATEMENT trigger takes the
+chain-head lock, then checks every row the statement inserted (its transition table) in one
+query, and a statement with one bad row is refused as a whole. A posting whose entry does not
+exist yet passes: ledger_post_entry inserts the postings before their entry, whose insert checks
+them. Row by row, a post of five lines took the lock and read its entry five times. Updates and
+deletes of postings keep a BEFORE ... FOR EACH ROW trigger.
+
 Django's SQLite schema editor rebuilds a table for many ALTERs and the rebuild drops the
 table's triggers, so a migration that alters a ledger table must call `install` again; a test
-checks that every trigger in `TRIGGER_NAMES` exists.
+checks that every trigger in `SQLITE_TRIGGERS` / `POSTGRESQL_TRIGGERS` exists.
 """
 
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -243,44 +252,56 @@ POSTGRESQL = [
     EXECUTE FUNCTION ledger_journalentry_posted_at_commit()""",
     r"""CREATE OR REPLACE FUNCTION ledger_posting_guard() RETURNS trigger
     LANGUAGE plpgsql AS $$
-    DECLARE
-        entry_status varchar(6);
-        entry_date date;
     BEGIN
         IF TG_OP = 'UPDATE' THEN
             RAISE EXCEPTION 'ledger_posting_immutable: posting % is never updated; post a reversing entry', OLD.id
                 USING ERRCODE = 'check_violation';
         END IF;
-        IF TG_OP = 'DELETE' THEN
-            IF (SELECT status FROM ledger_journalentry WHERE id = OLD.entry_id) = 'posted' THEN
-                RAISE EXCEPTION 'ledger_posting_frozen_when_posted: posting % of posted entry % cannot be deleted', OLD.id, OLD.entry_id
-                    USING ERRCODE = 'check_violation';
-            END IF;
-            RETURN OLD;
-        END IF;
-        -- Postings may come before their entry (ledger_post_entry inserts the entry as posted
-        -- after them; the entry's insert checks them all). The chain-head lock, which every
-        -- poster holds until commit, orders this insert after any transaction posting the
-        -- same entry: without it a posting could slip into an entry posted concurrently.
-        PERFORM 1 FROM ledger_chainhead WHERE id = 1 FOR UPDATE;
-        SELECT status, effective_date INTO entry_status, entry_date
-            FROM ledger_journalentry WHERE id = NEW.entry_id;
-        IF NOT FOUND THEN
-            RETURN NEW;
-        END IF;
-        IF entry_status = 'posted' THEN
-            RAISE EXCEPTION 'ledger_posting_frozen_when_posted: posted entry % takes no new postings', NEW.entry_id
+        IF (SELECT status FROM ledger_journalentry WHERE id = OLD.entry_id) = 'posted' THEN
+            RAISE EXCEPTION 'ledger_posting_frozen_when_posted: posting % of posted entry % cannot be deleted', OLD.id, OLD.entry_id
                 USING ERRCODE = 'check_violation';
         END IF;
-        IF NEW.effective_date IS DISTINCT FROM entry_date THEN
-            RAISE EXCEPTION 'ledger_posting_date_matches_entry: a posting of entry % carries another date', NEW.entry_id
-                USING ERRCODE = 'check_violation';
-        END IF;
-        RETURN NEW;
+        RETURN OLD;
     END $$""",
     """CREATE TRIGGER ledger_posting_guard
-    BEFORE INSERT OR UPDATE OR DELETE ON ledger_posting
+    BEFORE UPDATE OR DELETE ON ledger_posting
     FOR EACH ROW EXECUTE FUNCTION ledger_posting_guard()""",
+    r"""CREATE OR REPLACE FUNCTION ledger_posting_insert_guard() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    DECLARE
+        bad_entry uuid;
+        into_posted boolean;
+    BEGIN
+        -- Postings may come before their entry (ledger_post_entry inserts the entry as posted
+        -- after them; the entry's insert checks them all), so a posting whose entry does not
+        -- exist yet passes here. The chain-head lock, which every poster holds until commit,
+        -- is taken before the entries are read: it orders this statement after any
+        -- transaction posting the same entry, and the read below (a new snapshot) then sees
+        -- that entry posted. Without it a posting could slip into an entry posted meanwhile.
+        PERFORM 1 FROM ledger_chainhead WHERE id = 1 FOR UPDATE;
+        -- Every row of the statement in one query; a row into a posted entry is named first.
+        -- Each row looks its entry up by key (OFFSET 0 keeps the lookup a subquery, out of
+        -- join planning): the plan is cached for the session, and a join planned while the
+        -- journal looked small would scan the whole journal on every later insert.
+        SELECT e.id, e.status = 'posted' INTO bad_entry, into_posted
+            FROM ledger_posting_inserted p CROSS JOIN LATERAL (
+                SELECT j.id, j.status, j.effective_date FROM ledger_journalentry j
+                WHERE j.id = p.entry_id OFFSET 0) e
+            WHERE e.status = 'posted' OR p.effective_date IS DISTINCT FROM e.effective_date
+            ORDER BY e.status = 'posted' DESC LIMIT 1;
+        IF NOT FOUND THEN
+            RETURN NULL;
+        END IF;
+        IF into_posted THEN
+            RAISE EXCEPTION 'ledger_posting_frozen_when_posted: posted entry % takes no new postings', bad_entry
+                USING ERRCODE = 'check_violation';
+        END IF;
+        RAISE EXCEPTION 'ledger_posting_date_matches_entry: a posting of entry % carries another date', bad_entry
+            USING ERRCODE = 'check_violation';
+    END $$""",
+    """CREATE TRIGGER ledger_posting_insert_guard
+    AFTER INSERT ON ledger_posting REFERENCING NEW TABLE AS ledger_posting_inserted
+    FOR EACH STATEMENT EXECUTE FUNCTION ledger_posting_insert_guard()""",
     r"""CREATE OR REPLACE FUNCTION ledger_account_guard() RETURNS trigger
     LANGUAGE plpgsql AS $$
     BEGIN
@@ -374,6 +395,7 @@ POSTGRESQL_TRIGGERS = [
     ("ledger_journalentry_guard", "ledger_journalentry"),
     ("ledger_journalentry_posted_at_commit", "ledger_journalentry"),
     ("ledger_posting_guard", "ledger_posting"),
+    ("ledger_posting_insert_guard", "ledger_posting"),
     ("ledger_account_guard", "ledger_account"),
     ("ledger_period_guard", "ledger_period"),
     ("ledger_balancesnapshot_guard", "ledger_balancesnapshot"),

@@ -109,6 +109,41 @@ def test_an_entry_inserted_as_posted_gets_every_check_of_posting(lines, seq, lin
     assert ChainHead.objects.get().seq == 1
 
 
+def insert_postings_at_once(rows, *, cursor) -> None:
+    """One multi-row INSERT of (entry_id, account name, side, amount) rows."""
+    cursor.execute(
+        "INSERT INTO ledger_posting (entry_id, account_id, side, amount, effective_date, memo) "
+        "VALUES " + ", ".join(["(%s, %s, %s, %s, %s, '')"] * len(rows)),
+        [
+            value
+            for entry_id, name, side, amount in rows
+            for value in (entry_id, Account.objects.get(name=name).id, side, amount, Q1_DAY)
+        ],
+    )
+
+
+def test_postings_inserted_in_one_statement_before_their_entry_are_posted_with_it():
+    first = post_sale()
+    entry_id = uuid.uuid4()
+    with transaction.atomic(), connection.cursor() as cursor:
+        insert_postings_at_once([(entry_id, *line) for line in SALE], cursor=cursor)
+        insert_posted(entry_id, seq=2, prev_hash=first.hash, cursor=cursor)
+    assert JournalEntry.objects.get(id=entry_id).postings.count() == 2
+
+
+def test_one_posting_into_a_posted_entry_refuses_the_statement_of_new_postings_with_it():
+    first = post_sale()
+    entry_id = uuid.uuid4()
+    rows = [(entry_id, *line) for line in SALE] + [(first.id, "Income:Sales:Food", "C", 1)]
+    with (
+        refused("ledger_posting_frozen_when_posted: posted entry .* takes no new postings"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        insert_postings_at_once(rows, cursor=cursor)
+    assert Posting.objects.filter(entry_id__in=[first.id, entry_id]).count() == 2
+
+
 @pytest.mark.parametrize("status", ["draft", "void"])
 def test_an_entry_with_a_seq_is_inserted_only_as_posted(status):
     first = post_sale()

@@ -251,6 +251,32 @@ def test_a_posting_carries_its_entrys_date():
         )
 
 
+@pytest.mark.parametrize(
+    ("bad_row", "rule"),
+    [
+        ("posted entry", "ledger_posting_frozen_when_posted"),
+        ("misdated", "ledger_posting_date_matches_entry"),
+    ],
+)
+def test_one_bad_row_refuses_a_multi_row_insert_of_postings_as_a_whole(bad_row, rule):
+    """PostgreSQL checks a statement's new postings together, once; SQLite row by row."""
+    posted = post_sale()
+    draft = draft_entry()
+    food = Account.objects.get(name="Income:Sales:Food").id
+    good = [db_id(draft.id), food, "C", 1, Q1_DAY]
+    bad = {
+        "posted entry": [db_id(posted.id), food, "C", 1, Q1_DAY],
+        "misdated": [db_id(draft.id), food, "C", 1, datetime.date(2026, 2, 1)],
+    }[bad_row]
+    with refused(rule):
+        run_sql(
+            "INSERT INTO ledger_posting (entry_id, account_id, side, amount, effective_date, "
+            "memo) VALUES (%s, %s, %s, %s, %s, ''), (%s, %s, %s, %s, %s, '')",
+            good + bad,
+        )
+    assert Posting.objects.filter(entry_id__in=[posted.id, draft.id]).count() == 4
+
+
 def test_nothing_can_be_posted_on_or_before_a_closed_period_end():
     post_sale(effective_date=datetime.date(2026, 3, 31))
     close_period(period="2026Q1")
