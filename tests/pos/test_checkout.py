@@ -4,10 +4,13 @@ Tax on food is 8.25%, on alcohol 10%, rounded half-up once per check and rate.
 """
 
 import datetime
+import threading
+import time
 import uuid
 from decimal import Decimal
 
 import pytest
+from django.db import connection, transaction
 from django.utils import timezone
 
 from ledger.models import JournalEntry
@@ -306,3 +309,46 @@ def test_a_manager_can_reopen_a_check_and_its_sale_posts_again(venue, at):
     assert ("D", "Assets:Stripe:Clearing", 974) in postings(tab.ledger_entry_id)
     assert account_balance(account="Income:Sales:Food") == usd("9.00")
     assert verify_ledger().ok
+
+
+@pytest.mark.concurrency
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("tender", ["cash", "card"])
+def test_a_payment_that_waited_for_the_check_sees_the_line_added_meanwhile(venue, at, tender):
+    """Fries $4.50 + 8.25% = $4.87 is due when a second tablet adds more fries and, holding the
+    check, a payment of $4.87 arrives: it waits, then must count the new line ($9.74 in all,
+    tax 0.7425 -> $0.74): the check stays open with $4.87 due, and nothing is posted yet."""
+    tab = new_tab(venue)
+    add(venue, tab, venue.fries)
+    line_in = threading.Event()
+
+    def second_tablet() -> None:
+        try:
+            with transaction.atomic():
+                add(venue, tab, venue.fries)  # locks the check until this commits
+                line_in.set()
+                time.sleep(0.5)  # the payment arrives meanwhile and waits on the check
+        finally:
+            connection.close()
+
+    def payment() -> None:
+        try:
+            line_in.wait()
+            paying = {"tendered": usd("4.87")} if tender == "cash" else {}
+            pay = pay_cash if tender == "cash" else pay_card
+            pay(tab_id=tab.id, payment_id=uuid.uuid4(), amount=usd("4.87"), **paying,
+                staff=venue.cashier, device=venue.tablet)  # fmt: skip
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=second_tablet), threading.Thread(target=payment)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    tab.refresh_from_db()
+    assert tab.status == Tab.Status.OPEN
+    assert tab_figures(tab).total == 974
+    assert balance_due(tab) == 487
+    assert not JournalEntry.objects.filter(kind="sale").exists()

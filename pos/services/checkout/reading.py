@@ -11,7 +11,8 @@ tab's row, locked, with each set as a JSON array from a correlated subquery (pos
 this module decodes them with the columns' own converters.
 
 The lock is the tab row's FOR UPDATE on PostgreSQL, the one every write to a tab takes first
-(pos.services.tabs.lock_open_tab); SQLite's IMMEDIATE transaction holds its write lock already.
+(pos.services.tabs.lock_open_tab), taken by a statement of its own just before the read (see
+`_locked` for why); SQLite's IMMEDIATE transaction holds its write lock already.
 """
 
 import functools
@@ -64,7 +65,9 @@ class Check:
 def read_check(tab_id: int, *, payment_id: uuid.UUID | None = None) -> Check | None:
     """The check, its row locked, whatever its status; None if there is no such tab."""
     params = sql.bindable([*PAYING, *ACTIVE, payment_id, tab_id])  # in the statement's order
-    found = sql.rows(_statement(sql.db().vendor), params) if params is not None else []
+    if params is None or not _locked(tab_id):
+        return None
+    found = sql.rows(_statement(sql.db().vendor), params)
     if not found:
         return None
     row = found[0]
@@ -102,6 +105,19 @@ def read_check(tab_id: int, *, payment_id: uuid.UUID | None = None) -> Check | N
     )
 
 
+def _locked(tab_id: int) -> bool:
+    """Lock the tab's row (PostgreSQL); False if there is none.
+
+    A separate statement, before the read: under READ COMMITTED a statement sees the rows
+    committed when it began, so a read that waited for the lock in the same statement would
+    miss the lines the lock's holder added (tests/pos/test_checkout.py, a payment that waited).
+    SQLite's IMMEDIATE transaction took the write lock at BEGIN: nothing to do.
+    """
+    if not sql.db().features.has_select_for_update:
+        return True
+    return bool(sql.rows("SELECT id FROM pos_tab WHERE id = %s FOR UPDATE", [tab_id]))
+
+
 def _oldest_first(values: list):
     """Lines and adjustments: (created or added at, id), as the ORM orders them."""
     return sql.as_datetime(values[-2]), values[-1]
@@ -123,7 +139,7 @@ def _figure_adjustment(values: list) -> FigureAdjustment:
 
 @functools.cache
 def _statement(vendor: str) -> str:
-    """The one statement (per vendor: its JSON functions and lock clause differ)."""
+    """The one statement (per vendor: their JSON functions differ)."""
     line_columns = [f"l.{name}" for name in LINE_FIGURES] + ["l.added_at", "l.id"]  # sort key
     adjustment_columns = [f"a.{name}" for name in ADJUSTMENT_FIGURES] + ["a.created_at", "a.id"]
     live_lines = "pos_tabline l WHERE l.tab_id = t.id AND l.voided_at IS NULL"
@@ -143,8 +159,7 @@ def _statement(vendor: str) -> str:
         sql.json_rows(RUNNING_GAME_COLUMNS, RUNNING_GAMES.format(tab="t.id")),
         sql.json_rows(sql.columns(Payment, "p"), "pos_payment p WHERE p.id = %s"),
     ]
-    lock = " FOR UPDATE OF t" if vendor == "postgresql" else ""
     return (
         f"SELECT {', '.join(sql.columns(Tab, 't'))}, {', '.join(subqueries)} "  # noqa: S608
-        f"FROM pos_tab t WHERE t.id = %s{lock}"
+        "FROM pos_tab t WHERE t.id = %s"
     )
