@@ -44,11 +44,11 @@ NO_OPEN_DRAWER = "{device} has no open cash drawer; open one before taking cash"
 CARD_OUTCOMES = {"captured": Payment.Status.CAPTURED, "cancelled": Payment.Status.CANCELLED}
 
 
-def open_drawer_session(device: Device, *, required: bool = True) -> DrawerSession | None:
-    """Return the device's open drawer session, locked so that it cannot close meanwhile.
+def open_drawer_session(device: Device) -> DrawerSession:
+    """Return the device's open drawer session, with its drawer, locked so that it cannot close
+    meanwhile (cash lands in its drawer's account and its count). Raise DrawerError.
 
-    Raise DrawerError when there is none and one is required (cash: then its drawer is loaded
-    too). Fixed SQL (pos.sql): every payment asks.
+    Fixed SQL (pos.sql): every cash payment asks.
     """
     sessions = []
     if device.drawer_id:
@@ -57,12 +57,8 @@ def open_drawer_session(device: Device, *, required: bool = True) -> DrawerSessi
             [device.drawer_id, DrawerSession.Status.OPEN], lock="FOR NO KEY UPDATE",
         )  # fmt: skip
     if not sessions:
-        if required:
-            raise DrawerError(NO_OPEN_DRAWER.format(device=device.name))
-        return None
-    if required:  # cash, which lands in the drawer's account: load the drawer with it
-        with_drawers(sessions)
-    return sessions[0]
+        raise DrawerError(NO_OPEN_DRAWER.format(device=device.name))
+    return with_drawers(sessions)[0]
 
 
 @transaction.atomic
@@ -150,7 +146,7 @@ def pay_card(
 def _start_card_payment(tab_id, payment_id, amount, tip, staff, device) -> Payment:
     amount_c, tip_c = to_cents(amount), to_cents(tip or Money(0, amount.currency))
     _check_amounts(amount_c, tip_c)
-    check = _check_to_pay(tab_id, payment_id)
+    check = _check_to_pay(tab_id, payment_id, drawer_id=device.drawer_id)
     if check.payment is not None:  # a retry, or a twin that won the lock
         return _same_payment(check.payment, tab_id, Tender.CARD, amount_c, tip_c)
     _check_may_pay(check, amount_c)  # before the card is charged
@@ -162,7 +158,7 @@ def _start_card_payment(tab_id, payment_id, amount, tip, staff, device) -> Payme
         tip=tip_c,
         status=Payment.Status.PENDING,
         # Card payments count in the X/Z report of the drawer the tablet was working.
-        drawer_session=open_drawer_session(device, required=False),
+        drawer_session_id=check.drawer_session_id,
         created_by=staff,
         device=device,
         created_at=clock.now(),
@@ -209,11 +205,12 @@ def finish_card_payment(
     return payment
 
 
-def _check_to_pay(tab_id: int, payment_id: uuid.UUID) -> Check:
+def _check_to_pay(tab_id: int, payment_id: uuid.UUID, *, drawer_id: int | None = None) -> Check:
     """The check, locked, to take a payment on: open, unless a retry wrote the payment already
     (then `check.payment` is it). Raise NotFoundError, TabNotOpenError, or
-    IdempotencyConflictError for a payment id taken on another check."""
-    check = read_check(tab_id, payment_id=payment_id)
+    IdempotencyConflictError for a payment id taken on another check. drawer_id: see
+    read_check."""
+    check = read_check(tab_id, payment_id=payment_id, drawer_id=drawer_id)
     if check is None:
         if _payment_if_any(payment_id) is not None:
             raise IdempotencyConflictError(PAYMENT_REUSED.format(payment=payment_id))

@@ -42,6 +42,7 @@ class Check:
     categories: dict[int, Category]  # those of its live lines
     games: list[str] = field(default_factory=list)  # resources still running on it
     payment: Payment | None = None  # the payment asked for by id, on this check or another
+    drawer_session_id: uuid.UUID | None = None  # the open session of the drawer asked for
 
     def require_open(self) -> None:
         if self.tab.status != Tab.Status.OPEN:
@@ -62,9 +63,17 @@ class Check:
             self.drawer_accounts[payment.drawer_session_id] = drawer_account
 
 
-def read_check(tab_id: int, *, payment_id: uuid.UUID | None = None) -> Check | None:
-    """The check, its row locked, whatever its status; None if there is no such tab."""
-    params = sql.bindable([*PAYING, *ACTIVE, payment_id, tab_id])  # in the statement's order
+def read_check(
+    tab_id: int, *, payment_id: uuid.UUID | None = None, drawer_id: int | None = None
+) -> Check | None:
+    """The check, its row locked, whatever its status; None if there is no such tab.
+
+    payment_id: a payment to look for (a retry's); drawer_id: a drawer whose open session is
+    wanted, not locked (a card payment only names it for the session's X/Z report; cash, which
+    the session's count must include, locks it: checkout.paying.open_drawer_session).
+    """
+    # In the statement's order:
+    params = sql.bindable([*PAYING, *ACTIVE, payment_id, drawer_id, tab_id])
     if params is None or not _locked(tab_id):
         return None
     found = sql.rows(_statement(sql.db().vendor), params)
@@ -74,8 +83,9 @@ def read_check(tab_id: int, *, payment_id: uuid.UUID | None = None) -> Check | N
     width = len(Tab._meta.concrete_fields)
     tab = sql.instance(Tab, row[:width])
     lines_json, adjustments_json, payments_json, categories_json, games_json, asked_json = row[
-        width:
+        width : width + 6
     ]
+    session_id = row[width + 6]
     lines = sorted(sql.from_json(lines_json), key=_oldest_first)
     adjustments = sorted(sql.from_json(adjustments_json), key=_oldest_first)
     payments, drawer_accounts = [], {}
@@ -102,6 +112,7 @@ def read_check(tab_id: int, *, payment_id: uuid.UUID | None = None) -> Check | N
         },
         games=games_billed_to(tab.id, sql.from_json(games_json)),
         payment=asked[0] if asked else None,
+        drawer_session_id=sql.as_uuid(session_id),
     )
 
 
@@ -158,6 +169,7 @@ def _statement(vendor: str) -> str:
         ),
         sql.json_rows(RUNNING_GAME_COLUMNS, RUNNING_GAMES.format(tab="t.id")),
         sql.json_rows(sql.columns(Payment, "p"), "pos_payment p WHERE p.id = %s"),
+        "(SELECT s.id FROM pos_drawersession s WHERE s.drawer_id = %s AND s.status = 'open')",
     ]
     return (
         f"SELECT {', '.join(sql.columns(Tab, 't'))}, {', '.join(subqueries)} "  # noqa: S608

@@ -102,10 +102,10 @@ def test_a_card_payment_that_closes_the_check(tablet, venue):
         "SELECT pos_staffmember": 1,  # authentication, as for /ping
         "SELECT pos_idempotencyrecord": 1,  # a stored answer to the key?
         # The check's one read, under its lock (pos.services.checkout.reading: the tab with
-        # its lines, adjustments, payments, categories, running games and this payment if a
-        # retry wrote it), twice: to reserve the amount, then to record the outcome.
+        # its lines, adjustments, payments, categories, running games, this payment if a retry
+        # wrote it and the open session of the tablet's drawer, for its X/Z report), twice: to
+        # reserve the amount, then to record the outcome.
         "SELECT pos_tab": 2 * reads_of_a_check(),
-        "SELECT pos_drawersession": 1,  # the tablet's drawer session (its X/Z report)
         "INSERT pos_payment": 1,
         "UPDATE pos_payment": 1,  # captured
         "UPDATE pos_tab": 1,  # its closing fields
