@@ -71,9 +71,37 @@ class Charge:
     hold_id: uuid.UUID | None = None  # the hold it captured
 
 
-def charge_card(*, payment: Payment, device: Device, hold_id: uuid.UUID | None = None) -> Charge:
+@dataclass(frozen=True)
+class ChargeAttempt:
+    """A charge attempt written for a pending card payment, and the reader it goes to."""
+
+    attempt_id: uuid.UUID
+    reader: Reader | None
+
+
+def record_attempt(payment: Payment, device: Device) -> ChargeAttempt:
+    """Write the charge attempt of a new card payment (its id is the payment's), or find the one
+    a retry wrote: the station's reader and the total with the tip.
+
+    checkout writes it in the transaction that writes the pending payment, so that the two
+    commit together (one commit, not two).
+    """
+    reader, total = reader_for(device), payment.amount + payment.tip
+    attempt = _attempt(payment.id, CardAttempt.Kind.CHARGE, payment.tab, total, reader,
+                       payment.created_by, device)  # fmt: skip
+    return ChargeAttempt(attempt.id, reader)
+
+
+def charge_card(
+    *,
+    payment: Payment,
+    device: Device,
+    hold_id: uuid.UUID | None = None,
+    attempt: ChargeAttempt | None = None,
+) -> Charge:
     """Take a pending card payment: capture a hold, or charge on the station's reader.
 
+    attempt: the one written with the payment (record_attempt); a retry's is found here.
     What the gateway answers is written by `record_charge`, in the transaction that finishes
     the payment (checkout.finish_card_payment): one transaction rather than two. Until then a
     retry finds the attempt and asks the gateway again with the same idempotency key.
@@ -90,19 +118,18 @@ def charge_card(*, payment: Payment, device: Device, hold_id: uuid.UUID | None =
             return Charge(GatewayResult("declined", "", message))
         result = gateway.capture(attempt_id=payment.id, reference=hold.payment_intent, amount=total)
         return Charge(result, hold_id=hold.id if result.status == "captured" else None)
-    reader = reader_for(device)
-    attempt = _attempt(payment.id, CardAttempt.Kind.CHARGE, payment.tab, total, reader,
-                       payment.created_by, device)  # fmt: skip
+    attempt = attempt or record_attempt(payment, device)
+    reader = attempt.reader
     if reader is None and gateway.needs_reader:
         result = GatewayResult("declined", "", NO_READER.format(station=device.station))
     else:
         result = gateway.charge(
-            attempt_id=attempt.id, amount=total, currency=settings.DEFAULT_CURRENCY,
+            attempt_id=attempt.attempt_id, amount=total, currency=settings.DEFAULT_CURRENCY,
             reader=reader.stripe_id if reader else "",
             # The guest picks a tip on the reader unless the tablet already took one.
             on_reader_tipping=bool(reader) and settings.CARDS_ON_READER_TIPPING and not payment.tip,
         )  # fmt: skip
-    return Charge(result, attempt_id=attempt.id)
+    return Charge(result, attempt_id=attempt.attempt_id)
 
 
 def record_charge(charge: Charge, payment: Payment) -> None:

@@ -13,7 +13,14 @@ from djmoney.money import Money
 
 from ledger.money import from_cents, to_cents
 from pos import clock, sql
-from pos.cards.terminal import Charge, charge_card, record_charge, sync_fee
+from pos.cards.terminal import (
+    Charge,
+    ChargeAttempt,
+    charge_card,
+    record_attempt,
+    record_charge,
+    sync_fee,
+)
 from pos.exceptions import (
     DrawerError,
     IdempotencyConflictError,
@@ -123,10 +130,10 @@ def pay_card(
     On a Terminal reader the payment stays pending until the webhook reports the outcome
     (pos.cards.webhooks). Raise PaymentDeclinedError.
     """
-    payment = _start_card_payment(tab_id, payment_id, amount, tip, staff, device)
+    payment, attempt = _start_card_payment(tab_id, payment_id, amount, tip, staff, device, hold_id)
     result = None
     if payment.status == Payment.Status.PENDING and not payment.gateway_reference:
-        charge = charge_card(payment=payment, device=device, hold_id=hold_id)
+        charge = charge_card(payment=payment, device=device, hold_id=hold_id, attempt=attempt)
         result = charge.result
         payment = finish_card_payment(payment, result.status, result.reference, staff,
                                       charge=charge)  # fmt: skip
@@ -143,12 +150,16 @@ def pay_card(
 
 
 @transaction.atomic(durable=True)
-def _start_card_payment(tab_id, payment_id, amount, tip, staff, device) -> Payment:
+def _start_card_payment(
+    tab_id, payment_id, amount, tip, staff, device, hold_id
+) -> tuple[Payment, ChargeAttempt | None]:
+    """The pending payment, reserving its amount, and (unless it captures a hold) its charge
+    attempt, written together; a retry's payment as it stands, and no attempt."""
     amount_c, tip_c = to_cents(amount), to_cents(tip or Money(0, amount.currency))
     _check_amounts(amount_c, tip_c)
     check = _check_to_pay(tab_id, payment_id, drawer_id=device.drawer_id)
     if check.payment is not None:  # a retry, or a twin that won the lock
-        return _same_payment(check.payment, tab_id, Tender.CARD, amount_c, tip_c)
+        return _same_payment(check.payment, tab_id, Tender.CARD, amount_c, tip_c), None
     _check_may_pay(check, amount_c)  # before the card is charged
     payment = Payment(
         id=payment_id,
@@ -164,7 +175,7 @@ def _start_card_payment(tab_id, payment_id, amount, tip, staff, device) -> Payme
         created_at=clock.now(),
     )
     sql.insert([payment])
-    return payment
+    return payment, record_attempt(payment, device) if hold_id is None else None
 
 
 @transaction.atomic(durable=True)
