@@ -230,7 +230,7 @@ def sale_entry_lines(
     figures: CheckFigures,
     payments: list[Payment],
     *,
-    drawer_accounts: Mapping[int, str],
+    drawer_accounts: Mapping[uuid.UUID, str],
     categories: Mapping[int, Category] | None = None,
 ) -> list[Line]:
     """The ledger lines of a closed check (see the module docstring).

@@ -3,12 +3,13 @@
 Paying and closing a check need, under the tab's row lock: the tab; its live lines and its
 adjustments (its figures); its captured and pending payments, with the ledger account of the
 drawer each cash payment went into; the categories of its lines (their ledger accounts); the
-games still running on it; and the payment a retry or a twin request may have written. Read
-one by one that was eight round trips, and on PostgreSQL each costs about half a millisecond
-on these machines, the database's work being a few tens of microseconds of it: a card payment
-reads the check twice (before the charge and when recording it). So one statement reads the
-tab's row, locked, with each set as a JSON array from a correlated subquery (pos.sql), and
-this module decodes them with the columns' own converters.
+games still running on it; the payment a retry or a twin request may have written; and, for
+a card payment, the open session of the tablet's drawer. Read one by one that was eight round
+trips, and on PostgreSQL each costs about half a millisecond on these machines, the database's
+work being a few tens of microseconds of it: a card payment reads the check twice (before the
+charge and when recording it). So one statement reads the tab's row with each set as a JSON
+array from a correlated subquery (pos.sql), and this module decodes them with the columns' own
+converters.
 
 The lock is the tab row's FOR UPDATE on PostgreSQL, the one every write to a tab takes first
 (pos.services.tabs.lock_open_tab), taken by a statement of its own just before the read (see
@@ -38,7 +39,7 @@ class Check:
     tab: Tab
     figures: CheckFigures
     payments: list[Payment]  # captured and pending, oldest first
-    drawer_accounts: dict[int, str]  # drawer session id -> its drawer's ledger account
+    drawer_accounts: dict[uuid.UUID, str]  # drawer session id -> its drawer's ledger account
     categories: dict[int, Category]  # those of its live lines
     games: list[str] = field(default_factory=list)  # resources still running on it
     payment: Payment | None = None  # the payment asked for by id, on this check or another
