@@ -51,15 +51,22 @@ def tab_figures(tab: Tab | int) -> CheckFigures:
     twice on a card payment), in the order the ORM reads them (TabLine's Meta ordering).
     """
     tab_id = getattr(tab, "pk", tab)
-    lines = [
-        FigureLine(sql.as_uuid(id_), category_id, sql.as_decimal(rate, 5), qty, price, cost)
-        for id_, category_id, rate, qty, price, cost in sql.rows(LIVE_LINES, [tab_id])
-    ]
-    adjustments = [
-        FigureAdjustment(kind, sql.as_uuid(line_id), sql.as_decimal(percent, 2), amount, reason)
-        for kind, line_id, percent, amount, reason in sql.rows(ADJUSTMENTS, [tab_id])
-    ]
-    return figures_of(lines, adjustments)
+    return figures_of(
+        [figure_line(values) for values in sql.rows(LIVE_LINES, [tab_id])],
+        [figure_adjustment(values) for values in sql.rows(ADJUSTMENTS, [tab_id])],
+    )
+
+
+def figure_line(values) -> FigureLine:
+    """A line's LINE_FIGURES as read (a row, or a JSON array that may carry more after them)."""
+    id_, category_id, rate, quantity, price, cost = values[: len(LINE_FIGURES)]
+    return FigureLine(sql.as_uuid(id_), category_id, sql.as_decimal(rate, 5), quantity, price, cost)
+
+
+def figure_adjustment(values) -> FigureAdjustment:
+    """An adjustment's ADJUSTMENT_FIGURES as read (see figure_line)."""
+    kind, line_id, percent, amount, reason = values[: len(ADJUSTMENT_FIGURES)]
+    return FigureAdjustment(kind, sql.as_uuid(line_id), sql.as_decimal(percent, 2), amount, reason)
 
 
 def figures_of(lines: Iterable, adjustments: Iterable) -> CheckFigures:

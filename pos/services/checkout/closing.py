@@ -32,8 +32,6 @@ from pos.models import (
     Activity,
     Category,
     Device,
-    Drawer,
-    DrawerSession,
     Payment,
     StaffMember,
     Tab,
@@ -145,15 +143,6 @@ def reopen_tab(
 def in_marks(column: str, values: list) -> str:
     """`column IN (%s, ...)` for these values (fixed SQL with one mark per value)."""
     return f"{column} IN ({', '.join(['%s'] * len(values))})"
-
-
-def with_drawers(sessions: list[DrawerSession]) -> list[DrawerSession]:
-    """Load each session's drawer (what select_related("drawer") did)."""
-    ids = list({session.drawer_id for session in sessions})
-    drawers = {drawer.id: drawer for drawer in sql.select(Drawer, in_marks("id", ids), ids)}
-    for session in sessions:
-        session.drawer = drawers[session.drawer_id]
-    return sessions
 
 
 def check_no_games_running(check: Check) -> None:

@@ -32,6 +32,7 @@ from pos.exceptions import (
 from pos.models import (
     Activity,
     Device,
+    Drawer,
     DrawerSession,
     Payment,
     StaffMember,
@@ -39,7 +40,7 @@ from pos.models import (
 )
 from pos.models.payments import Tender
 from pos.services import activity
-from pos.services.checkout.closing import check_no_games_running, settle, with_drawers
+from pos.services.checkout.closing import check_no_games_running, settle
 from pos.services.checkout.reading import Check, read_check
 from pos.services.tabs.checks import TAB_NOT_FOUND
 
@@ -65,7 +66,9 @@ def open_drawer_session(device: Device) -> DrawerSession:
         )  # fmt: skip
     if not sessions:
         raise DrawerError(NO_OPEN_DRAWER.format(device=device.name))
-    return with_drawers(sessions)[0]
+    session = sessions[0]
+    session.drawer = sql.select(Drawer, "id = %s", [session.drawer_id])[0]
+    return session
 
 
 @transaction.atomic

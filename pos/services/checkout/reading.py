@@ -25,7 +25,13 @@ from pos.exceptions import TabNotOpenError
 from pos.models import Category, Payment, Tab
 from pos.pricing import CheckFigures
 from pos.rentals.selectors import ACTIVE, RUNNING_GAME_COLUMNS, RUNNING_GAMES, games_billed_to
-from pos.selectors import ADJUSTMENT_FIGURES, LINE_FIGURES, FigureAdjustment, FigureLine, figures_of
+from pos.selectors import (
+    ADJUSTMENT_FIGURES,
+    LINE_FIGURES,
+    figure_adjustment,
+    figure_line,
+    figures_of,
+)
 from pos.services.tabs.checks import TAB_NOT_OPEN
 
 PAYING = (Payment.Status.CAPTURED, Payment.Status.PENDING)
@@ -102,8 +108,8 @@ def read_check(
     return Check(
         tab=tab,
         figures=figures_of(
-            [_figure_line(values) for values in lines],
-            [_figure_adjustment(values) for values in adjustments],
+            [figure_line(values) for values in lines],
+            [figure_adjustment(values) for values in adjustments],
         ),
         payments=payments,
         drawer_accounts=drawer_accounts,
@@ -137,16 +143,6 @@ def _oldest_first(values: list):
 
 def _by_created_at(values: list):
     return sql.as_datetime(values[PAYMENT_CREATED_AT]), values[0]
-
-
-def _figure_line(values: list) -> FigureLine:
-    id_, category_id, rate, quantity, price, cost = values[: len(LINE_FIGURES)]
-    return FigureLine(sql.as_uuid(id_), category_id, sql.as_decimal(rate, 5), quantity, price, cost)
-
-
-def _figure_adjustment(values: list) -> FigureAdjustment:
-    kind, line_id, percent, amount, reason = values[: len(ADJUSTMENT_FIGURES)]
-    return FigureAdjustment(kind, sql.as_uuid(line_id), sql.as_decimal(percent, 2), amount, reason)
 
 
 @functools.cache
