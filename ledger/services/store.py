@@ -44,9 +44,11 @@ READ_STATE = (
     "(SELECT id FROM ledger_period WHERE start_date = %s), "
     "(SELECT name FROM ledger_period WHERE status = 'closed' AND end_date >= %s "
     "ORDER BY end_date DESC LIMIT 1), "
-    # source_ref <> '' repeated so that the partial unique index serves the lookup.
+    # The partial unique index's condition, repeated as the index states it: SQLite uses a
+    # partial index only for a query that contains its condition word for word (with
+    # "source_ref <> ''" it scanned every entry), PostgreSQL's generic plan only when it is there.
     "(SELECT id FROM ledger_journalentry WHERE kind = %s AND source_ref = %s "
-    "AND source_ref <> '' LIMIT 1), "
+    "AND NOT (source_ref = '') LIMIT 1), "
     "a.id, a.name, a.currency, a.is_placeholder, a.opened_on, a.closed_on, a.bound "
     "FROM ledger_chainhead h LEFT JOIN ledger_account a ON a.name IN ({names}) WHERE h.id = 1"
 )

@@ -34,12 +34,16 @@ def billed_tab_id(tab_id: int, merged_into_id: int | None) -> int:
 
 # The sessions whose game still runs (or is paused) on a check ({tab}: its id), a check merged
 # into it included: a FROM ... WHERE for the check's one read under its lock
-# (pos.services.checkout.reading), with its ACTIVE statuses as parameters. Its rows, as
-# RUNNING_GAME_COLUMNS, go through games_billed_to.
+# (pos.services.checkout.reading). Its rows, as RUNNING_GAME_COLUMNS, go through
+# games_billed_to. The ACTIVE statuses are written as literals, as the partial index
+# rentals_session_one_active_per_resource states them: only then does SQLite (or a generic plan
+# on PostgreSQL) read the few active sessions from that index rather than scan every session
+# the venue ever ran.
 RUNNING_GAMES = (
     "rentals_rentalsession s JOIN pos_tab m ON m.id = s.tab_id "
     "JOIN rentals_resource r ON r.id = s.resource_id "
-    "WHERE s.status IN (%s, %s) AND (s.tab_id = {tab} OR m.merged_into_id IS NOT NULL)"
+    f"WHERE s.status IN ('{ACTIVE[0]}', '{ACTIVE[1]}') "
+    "AND (s.tab_id = {tab} OR m.merged_into_id IS NOT NULL)"
 )
 RUNNING_GAME_COLUMNS = ("r.name", "s.tab_id", "m.merged_into_id")
 

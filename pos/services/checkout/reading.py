@@ -24,7 +24,7 @@ from pos import sql
 from pos.exceptions import TabNotOpenError
 from pos.models import Category, Payment, Tab
 from pos.pricing import CheckFigures
-from pos.rentals.selectors import ACTIVE, RUNNING_GAME_COLUMNS, RUNNING_GAMES, games_billed_to
+from pos.rentals.selectors import RUNNING_GAME_COLUMNS, RUNNING_GAMES, games_billed_to
 from pos.selectors import (
     ADJUSTMENT_FIGURES,
     LINE_FIGURES,
@@ -80,7 +80,7 @@ def read_check(
     the session's count must include, locks it: checkout.paying.open_drawer_session).
     """
     # In the statement's order:
-    params = sql.bindable([*PAYING, *ACTIVE, payment_id, drawer_id, tab_id])
+    params = sql.bindable([*PAYING, payment_id, drawer_id, tab_id])
     if params is None or not _locked(tab_id):
         return None
     found = sql.rows(_statement(sql.db().vendor), params)

@@ -1,0 +1,23 @@
+"""A payment's one read of its check stays indexed however much the venue has sold.
+
+Its running-games part once named the active statuses as parameters, which the partial index of
+active sessions cannot match: SQLite (and a generic plan on PostgreSQL) then read every game
+session the venue ever ran, twice per card payment.
+"""
+
+import uuid
+
+import pytest
+from django.db import connection
+
+from pos import sql
+from pos.services.checkout.reading import PAYING, _statement
+from tests.plans import full_scans
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_read_of_a_check_scans_no_table():
+    params = sql.bindable([*PAYING, uuid.uuid4(), 1, 41])
+
+    assert full_scans(_statement(connection.vendor), params) == []
