@@ -43,6 +43,20 @@ class UnknownGatewayObjectError(PosError):
 
 
 @dataclass(frozen=True)
+class BalanceTxn:
+    """One movement of the Stripe balance: amount and net are signed, fee is what Stripe kept."""
+
+    reference: str
+    type: str  # charge, payment, refund, adjustment (disputes), payout, ...
+    source: str  # the charge, refund, dispute or payout it comes from
+    amount: int
+    fee: int
+    net: int
+    currency: str = "usd"
+    payment_intent: str = ""  # of the charge, refund or dispute, when there is one
+
+
+@dataclass(frozen=True)
 class GatewayResult:
     # "captured", "authorized", "processing" (on the reader), "declined", "cancelled",
     # "refunded" or "pending" (a refund not settled yet).
@@ -50,8 +64,9 @@ class GatewayResult:
     reference: str
     message: str = ""
     # A captured charge's balance transaction, when the answer carries it (Stripe: the
-    # PaymentIntent with its latest charge expanded): its fee is fetched without asking again.
-    balance_transaction: str = ""
+    # PaymentIntent with its latest charge, and that charge's balance transaction, expanded):
+    # its fee posts with the sale, and nobody asks the processor again.
+    balance_transaction: BalanceTxn | None = None
 
 
 @dataclass(frozen=True)
@@ -97,20 +112,6 @@ class DisputeState:
     fee: int
     status: str
     balance_transaction: str = ""
-
-
-@dataclass(frozen=True)
-class BalanceTxn:
-    """One movement of the Stripe balance: amount and net are signed, fee is what Stripe kept."""
-
-    reference: str
-    type: str  # charge, payment, refund, adjustment (disputes), payout, ...
-    source: str  # the charge, refund, dispute or payout it comes from
-    amount: int
-    fee: int
-    net: int
-    currency: str = "usd"
-    payment_intent: str = ""  # of the charge, refund or dispute, when there is one
 
 
 @dataclass(frozen=True)

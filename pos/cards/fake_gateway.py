@@ -140,7 +140,7 @@ class FakeGateway:
             else:
                 self._settle(intent, amount)
                 result = GatewayResult(
-                    "captured", reference, balance_transaction=self._txn_of(intent)
+                    "captured", reference, balance_transaction=self._answered_txn(intent)
                 )
             self._results[key] = result
             return result
@@ -159,7 +159,7 @@ class FakeGateway:
                     intent = self._intents[reference]
                     self._settle(intent, amount)
                     self._results[key] = GatewayResult(
-                        "captured", reference, balance_transaction=self._txn_of(intent)
+                        "captured", reference, balance_transaction=self._answered_txn(intent)
                     )
             return self._results[key]
 
@@ -334,8 +334,13 @@ class FakeGateway:
         self._emit("payment_intent.succeeded", "payment_intent", intent.reference)
 
     def _txn_of(self, intent: _Intent) -> str:
-        """The charge's balance transaction as an answer carries it (none for a late fee)."""
+        """The charge's balance transaction as a read names it (none for a late fee)."""
         return "" if intent.attempt_id in self.late_fee_attempts else intent.txn
+
+    def _answered_txn(self, intent: _Intent) -> BalanceTxn | None:
+        """The charge's balance transaction as a charge or capture answer carries it."""
+        reference = self._txn_of(intent)
+        return self._txns[reference] if reference else None
 
     def _fail(self, intent: _Intent, message: str) -> None:
         intent.failure = message

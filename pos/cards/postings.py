@@ -80,6 +80,11 @@ def post_fee(txn: BalanceTxn) -> None:
     again by any retry, and the entry posts once by its id and source.
     """
     record_transaction(txn)
+    post_fee_entry(txn)
+
+
+def post_fee_entry(txn: BalanceTxn) -> None:
+    """Post the fee of a charge's balance transaction, once by its id and source."""
     if txn.fee <= 0:
         return  # localstripe, or a processor that kept nothing: no entry to post
     source_ref = fee_ref(txn.reference)

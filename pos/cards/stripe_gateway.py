@@ -20,7 +20,7 @@ Reads return the plain dataclasses of pos.gateway; no Stripe object leaves this 
 
 import datetime
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import stripe
 
@@ -41,6 +41,9 @@ CAPTURE_REFUSED = "Stripe refused the capture: {message}"
 READER_REFUSED = "The card reader refused the payment: {message}"
 NEEDS_READER = "A card payment with Stripe needs a Terminal reader; none was given"
 UNAVAILABLE = "Stripe could not be reached or refused the request: {message}"
+# What a confirm or capture answer expands: the PaymentIntent's latest charge and that charge's
+# balance transaction, so that the fee posts with the sale without a second request.
+ANSWER_EXPANDS = "latest_charge.balance_transaction"
 
 
 class InvalidWebhookError(PosError):
@@ -144,7 +147,7 @@ class StripeGateway:
                 return self._process(attempt_id, intent.id, reader, amount, tipping)
             if intent.status == "requires_confirmation":
                 intent = self.client.v1.payment_intents.confirm(
-                    intent.id, {"expand": ["latest_charge"]},
+                    intent.id, {"expand": [ANSWER_EXPANDS]},
                     {"idempotency_key": f"confirm:{attempt_id}"},
                 )  # fmt: skip
         except stripe.CardError as error:
@@ -179,14 +182,18 @@ class StripeGateway:
             "requires_payment_method": "declined",
         }.get(intent.status, "processing")  # fmt: skip
         message = _get(intent, "last_payment_error", "message", default="")
-        # Confirm and capture expand the latest charge, which names its balance transaction.
-        txn = _id(_get(intent, "latest_charge", "balance_transaction"))
-        return GatewayResult(status, intent.id, message, balance_transaction=txn)
+        # Confirm and capture expand the latest charge's balance transaction (ANSWER_EXPANDS).
+        charge = _get(intent, "latest_charge")
+        txn = _get(charge, "balance_transaction")
+        answered = None
+        if txn is not None and not isinstance(txn, str):
+            answered = replace(_txn(txn), source=_id(charge), payment_intent=intent.id)
+        return GatewayResult(status, intent.id, message, balance_transaction=answered)
 
     def capture(self, *, attempt_id: uuid.UUID, reference: str, amount: int) -> GatewayResult:
         try:
             intent = self.client.v1.payment_intents.capture(
-                reference, {"amount_to_capture": amount, "expand": ["latest_charge"]},
+                reference, {"amount_to_capture": amount, "expand": [ANSWER_EXPANDS]},
                 {"idempotency_key": f"capture:{attempt_id}"},
             )  # fmt: skip
         except (stripe.InvalidRequestError, stripe.CardError) as error:

@@ -18,21 +18,21 @@ import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from djmoney.money import Money
 
 from ledger.exceptions import LedgerError
 from ledger.money import to_cents
 from pos import clock, sql
 from pos.cards.models import CardAttempt, Reader
-from pos.cards.postings import post_fee, record_transaction
+from pos.cards.postings import post_fee, post_fee_entry, record_transaction
 from pos.exceptions import (
     IdempotencyConflictError,
     InvalidInputError,
     NotFoundError,
     PaymentError,
 )
-from pos.gateway import GatewayResult, GatewayUnavailableError, get_gateway
+from pos.gateway import BalanceTxn, GatewayResult, GatewayUnavailableError, get_gateway
 from pos.models import Device, Payment, StaffMember, Tab
 from pos.services.activity import record
 from pos.services.tabs import lock_open_tab
@@ -251,6 +251,21 @@ def sync_fee(reference: str, balance_transaction: str = "") -> None:
         logger.warning("Card fee of %s not posted yet: the processor is unreachable", reference)
     except LedgerError as error:
         logger.error("Card fee of %s not posted: %s", reference, error)
+
+
+def post_fee_with_sale(txn: BalanceTxn) -> None:
+    """Record the balance transaction a charge's answer carried and post its fee, in the
+    transaction that records the sale.
+
+    The fee's entry has a savepoint of its own: one the ledger refuses is logged and rolled
+    back alone, the sale stands, and reconcile_stripe lists the fee as missing.
+    """
+    record_transaction(txn)
+    try:
+        with transaction.atomic():
+            post_fee_entry(txn)
+    except (LedgerError, DatabaseError) as error:
+        logger.error("Card fee of %s not posted: %s", txn.payment_intent or txn.source, error)
 
 
 def sync_refund_transaction(reference: str) -> None:

@@ -98,11 +98,13 @@ def pay(venue, tab, amount, tip="0.00", **kwargs):
 def test_a_card_sale_and_its_partial_and_full_refunds_on_localstripe(venue, stripe, monkeypatch):
     """$17.86 + $2 tip charged; the fries ($4.87), then the burger ($12.99) refunded.
 
-    The confirm's answer (its latest charge expanded) names the balance transaction: the
-    PaymentIntent is not fetched again for it."""
+    The confirm's answer (its latest charge and that charge's balance transaction expanded)
+    carries the balance transaction: neither the PaymentIntent nor the balance transaction is
+    fetched again for it."""
     tab = check_with(venue, venue.burger, venue.fries)
     with monkeypatch.context() as patch:
         patch.setattr(gateway_module.get_gateway(), "payment", asked_again)
+        patch.setattr(gateway_module.get_gateway(), "balance_transaction", asked_again)
         payment = pay(venue, tab, "17.86", tip="2.00")
     tab.refresh_from_db()
     assert payment.status == Payment.Status.CAPTURED
@@ -294,4 +296,4 @@ def test_every_call_carries_a_key_from_our_own_uuid_namespaced_per_endpoint(venu
 
 
 def asked_again(reference):
-    raise AssertionError(f"PaymentIntent {reference} fetched again")
+    raise AssertionError(f"{reference} fetched again")

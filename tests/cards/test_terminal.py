@@ -7,10 +7,12 @@ charges Stripe Terminal's US fee, 2.7% + 5 cents rounded half-up.
 import uuid
 
 import pytest
+from django.db import connection
 
 from ledger.models import Account, JournalEntry
 from ledger.selectors import account_balance
 from ledger.verification import verify_ledger
+from pos.cards import postings
 from pos.cards.models import BalanceTransaction, CardAttempt
 from pos.cards.postings import fee_ref
 from pos.cards.terminal import cancel_attempt, hold_card
@@ -195,8 +197,33 @@ def test_a_fee_the_ledger_refuses_is_logged_and_the_paid_check_still_closes(venu
     assert (tab.status, tab.total) == (Tab.Status.CLOSED, 1786)
     txn = fake.payment(payment.gateway_reference).balance_transaction
     assert not JournalEntry.objects.filter(source_ref=fee_ref(txn)).exists()
+    assert BalanceTransaction.objects.get(id=txn).fee == 53, "the processor's record is kept"
     assert f"Card fee of {payment.gateway_reference} not posted" in caplog.text
     assert "Expenses:CardFees is a placeholder and takes no postings" in caplog.text
+    assert account_balance(account="Assets:Stripe:Clearing") == usd("17.86")
+    assert verify_ledger().ok
+
+
+def test_a_fee_the_database_refuses_rolls_back_alone_and_the_sale_commits(
+    venue, fake, caplog, monkeypatch
+):
+    """The fee posts in the sale's transaction, in a savepoint: a write the database refuses
+    there (on PostgreSQL it would break the whole transaction) is undone alone."""
+
+    def refused(**entry):
+        with connection.cursor() as cursor:  # a second row with the charge's id
+            cursor.execute("INSERT INTO cards_balancetransaction SELECT * FROM "
+                           "cards_balancetransaction")  # fmt: skip
+
+    monkeypatch.setattr(postings, "post_entry", refused)
+    tab = check_with(venue, venue.burger, venue.fries)
+
+    payment = pay(venue, tab, "17.86")
+
+    tab.refresh_from_db()
+    assert (payment.status, tab.status) == (Payment.Status.CAPTURED, Tab.Status.CLOSED)
+    assert f"Card fee of {payment.gateway_reference} not posted" in caplog.text
+    assert BalanceTransaction.objects.count() == 1
     assert account_balance(account="Assets:Stripe:Clearing") == usd("17.86")
     assert verify_ledger().ok
 
@@ -205,13 +232,15 @@ def test_a_card_close_takes_its_fee_from_the_charges_answer_without_asking_again
     venue, fake, monkeypatch
 ):
     """$17.86 at the counter: fee 2.7% = 48.222 -> 48 cents, + 5 = $0.53. The charge's answer
-    names its balance transaction, so the PaymentIntent is not fetched again for the fee (with
-    Stripe, one API call fewer while the tablet waits)."""
+    carries its balance transaction, so neither the PaymentIntent nor the balance transaction
+    is fetched for the fee (with Stripe, no API call after the charge while the tablet
+    waits), and the fee posts in the transaction that records the sale."""
 
     def asked_again(reference):
-        raise AssertionError(f"PaymentIntent {reference} fetched again")
+        raise AssertionError(f"{reference} fetched again")
 
     monkeypatch.setattr(fake, "payment", asked_again)
+    monkeypatch.setattr(fake, "balance_transaction", asked_again)
     tab = check_with(venue, venue.burger, venue.fries)
 
     payment = pay(venue, tab, "17.86")
