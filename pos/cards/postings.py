@@ -73,18 +73,12 @@ def record_transaction(txn: BalanceTxn, payout: Payout | None = None) -> None:
     sql.insert([BalanceTransaction(id=txn.reference, **fields)], on_conflict_update=list(fields))
 
 
-def post_fee(txn: BalanceTxn) -> None:
-    """Record a charge's balance transaction and post its fee (once, whatever the retries).
-
-    Two writes that need no common transaction: the record is the processor's data, kept
-    again by any retry, and the entry posts once by its id and source.
-    """
-    record_transaction(txn)
-    post_fee_entry(txn)
-
-
 def post_fee_entry(txn: BalanceTxn) -> None:
-    """Post the fee of a charge's balance transaction, once by its id and source."""
+    """Post the fee of a charge's balance transaction (once, whatever the retries).
+
+    It needs no transaction in common with `record_transaction(txn)`: the record is the
+    processor's data, kept again by any retry, and the entry posts once by its id and source.
+    """
     if txn.fee <= 0:
         return  # localstripe, or a processor that kept nothing: no entry to post
     source_ref = fee_ref(txn.reference)

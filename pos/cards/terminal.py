@@ -15,6 +15,8 @@ what the tablet shows. The gateway is never called inside a database transaction
 
 import logging
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -25,7 +27,7 @@ from ledger.exceptions import LedgerError
 from ledger.money import to_cents
 from pos import clock, sql
 from pos.cards.models import CardAttempt, Reader
-from pos.cards.postings import post_fee, post_fee_entry, record_transaction
+from pos.cards.postings import post_fee_entry, record_transaction
 from pos.exceptions import (
     IdempotencyConflictError,
     InvalidInputError,
@@ -235,37 +237,44 @@ def sync_attempt(reference: str) -> CardAttempt | None:
     return attempt
 
 
-def sync_fee(reference: str, balance_transaction: str = "") -> None:
-    """Post the fee of a captured PaymentIntent once its balance transaction is known.
+def sync_fee(
+    reference: str, balance_transaction: str = "", *, answered: BalanceTxn | None = None
+) -> None:
+    """Post the fee of a captured PaymentIntent once its balance transaction is known:
+    `answered`, when the charge's own answer carried it, else fetched (by its id when known).
 
-    A failure is logged, not raised: the payment itself is done. When the processor cannot be
-    reached, the payment_intent.succeeded webhook (or reconcile_stripe) brings the fee later;
-    when the ledger refuses the entry, reconcile_stripe lists the fee as missing.
+    Called once the payment is finished: a failure is logged, not raised, and never touches the
+    sale. When the processor cannot be reached, the payment_intent.succeeded webhook (or
+    reconcile_stripe) brings the fee later; when the ledger or the database refuses the entry,
+    reconcile_stripe lists the fee as missing. The balance transaction is kept either way.
     """
     gateway = get_gateway()
     try:
-        txn_ref = balance_transaction or gateway.payment(reference).balance_transaction
-        if txn_ref:
-            post_fee(gateway.balance_transaction(txn_ref))
+        txn = answered
+        if txn is None:
+            txn_ref = balance_transaction or gateway.payment(reference).balance_transaction
+            txn = gateway.balance_transaction(txn_ref) if txn_ref else None
+        if txn is not None:
+            record_transaction(txn)
+            with _contained():
+                post_fee_entry(txn)
     except GatewayUnavailableError:
         logger.warning("Card fee of %s not posted yet: the processor is unreachable", reference)
-    except LedgerError as error:
+    except (LedgerError, DatabaseError) as error:
         logger.error("Card fee of %s not posted: %s", reference, error)
 
 
-def post_fee_with_sale(txn: BalanceTxn) -> None:
-    """Record the balance transaction a charge's answer carried and post its fee, in the
-    transaction that records the sale.
-
-    The fee's entry has a savepoint of its own: one the ledger refuses is logged and rolled
-    back alone, the sale stands, and reconcile_stripe lists the fee as missing.
-    """
-    record_transaction(txn)
-    try:
+@contextmanager
+def _contained() -> Iterator[None]:
+    """Writes whose failure must leave the caller's transaction usable: a savepoint inside a
+    transaction (PostgreSQL refuses everything after an error until it is rolled back); in
+    autocommit, where a paying request posts its fee, each statement is its own transaction
+    already, and a savepoint would cost a BEGIN and a COMMIT."""
+    if transaction.get_connection().in_atomic_block:
         with transaction.atomic():
-            post_fee_entry(txn)
-    except (LedgerError, DatabaseError) as error:
-        logger.error("Card fee of %s not posted: %s", txn.payment_intent or txn.source, error)
+            yield
+    else:
+        yield
 
 
 def sync_refund_transaction(reference: str) -> None:

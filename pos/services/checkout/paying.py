@@ -17,7 +17,6 @@ from pos.cards.terminal import (
     Charge,
     ChargeAttempt,
     charge_card,
-    post_fee_with_sale,
     record_attempt,
     record_charge,
     sync_fee,
@@ -141,12 +140,12 @@ def pay_card(
         result = charge.result
         payment = finish_card_payment(payment, result.status, result.reference, staff,
                                       charge=charge)  # fmt: skip
-        if result.status == "captured" and result.balance_transaction is None:
-            # The answer did not carry the fee (finish_card_payment posts one that it did):
-            # asked for after the payment is finished, so that a fee that cannot be fetched or
-            # posted now never leaves a charged payment pending (the webhook or reconcile_stripe
-            # brings it).
-            sync_fee(result.reference)
+        if result.status == "captured":
+            # After the payment is finished: a fee that cannot be fetched or posted now never
+            # leaves a charged payment pending (the webhook or reconcile_stripe brings it).
+            # Two autocommit statements on PostgreSQL; in the sale's transaction, the savepoint
+            # that keeps a refused fee from breaking the sale would cost more than they do.
+            sync_fee(result.reference, answered=result.balance_transaction)
     if payment.status in (Payment.Status.DECLINED, Payment.Status.CANCELLED):
         raise PaymentDeclinedError(
             f"The card was declined for check {payment.tab_id}", payment=payment.id,
@@ -195,10 +194,9 @@ def finish_card_payment(
 ) -> Payment:
     """Record a pending card payment's outcome (a gateway status); a tip chosen on the reader.
 
-    charge: the gateway's answer to this request's charge, written in this same transaction,
-    with the fee the answer carried: the sale and its fee commit together (terminal.
-    post_fee_with_sale). The check is read under its lock first, as every write to it starts
-    (the payment's row comes with it, as it now stands).
+    charge: the gateway's answer to this request's charge, written in this same transaction.
+    The check is read under its lock first, as every write to it starts (the payment's row
+    comes with it, as it now stands).
     """
     check = read_check(payment.tab_id, payment_id=payment.id)
     payment = check.payment
@@ -220,9 +218,6 @@ def finish_card_payment(
         payment.standing = settle(check, staff, payment.device_id, trail=trail)
     else:
         activity.record_all(trail)
-    fee = charge.result.balance_transaction if charge is not None else None
-    if payment.status == Payment.Status.CAPTURED and fee is not None:
-        post_fee_with_sale(fee)
     return payment
 
 
