@@ -81,14 +81,14 @@ class ChargeAttempt:
     reader: Reader | None
 
 
-def record_attempt(payment: Payment, device: Device) -> ChargeAttempt:
+def record_attempt(payment: Payment, device: Device, reader: Reader | None) -> ChargeAttempt:
     """Write the charge attempt of a new card payment (its id is the payment's), or find the one
-    a retry wrote: the station's reader and the total with the tip.
+    a retry wrote: the station's reader (`reader_for(device)`) and the total with the tip.
 
     checkout writes it in the transaction that writes the pending payment, so that the two
-    commit together (one commit, not two).
+    commit together (one commit, not two), having read the reader with the check.
     """
-    reader, total = reader_for(device), payment.amount + payment.tip
+    total = payment.amount + payment.tip
     attempt = _attempt(payment.id, CardAttempt.Kind.CHARGE, payment.tab, total, reader,
                        payment.created_by, device)  # fmt: skip
     return ChargeAttempt(attempt.id, reader)
@@ -120,7 +120,7 @@ def charge_card(
             return Charge(GatewayResult("declined", "", message))
         result = gateway.capture(attempt_id=payment.id, reference=hold.payment_intent, amount=total)
         return Charge(result, hold_id=hold.id if result.status == "captured" else None)
-    attempt = attempt or record_attempt(payment, device)
+    attempt = attempt or record_attempt(payment, device, reader_for(device))
     reader = attempt.reader
     if reader is None and gateway.needs_reader:
         result = GatewayResult("declined", "", NO_READER.format(station=device.station))

@@ -18,6 +18,6 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_read_of_a_check_scans_no_table():
-    params = sql.bindable([*PAYING, uuid.uuid4(), 1, 41])
+    params = sql.bindable([*PAYING, uuid.uuid4(), 1, "bar", 41])
 
     assert full_scans(_statement(connection.vendor), params) == []

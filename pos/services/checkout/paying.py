@@ -162,7 +162,9 @@ def _start_card_payment(
     attempt, written together; a retry's payment as it stands, and no attempt."""
     amount_c, tip_c = to_cents(amount), to_cents(tip or Money(0, amount.currency))
     _check_amounts(amount_c, tip_c)
-    check = _check_to_pay(tab_id, payment_id, drawer_id=device.drawer_id)
+    check = _check_to_pay(
+        tab_id, payment_id, drawer_id=device.drawer_id, station=device.station or None
+    )
     if check.payment is not None:  # a retry, or a twin that won the lock
         return _same_payment(check.payment, tab_id, Tender.CARD, amount_c, tip_c), None
     _check_may_pay(check, amount_c)  # before the card is charged
@@ -180,7 +182,7 @@ def _start_card_payment(
         created_at=clock.now(),
     )
     sql.insert([payment])
-    return payment, record_attempt(payment, device) if hold_id is None else None
+    return payment, record_attempt(payment, device, check.reader) if hold_id is None else None
 
 
 @transaction.atomic(durable=True)
@@ -221,12 +223,14 @@ def finish_card_payment(
     return payment
 
 
-def _check_to_pay(tab_id: int, payment_id: uuid.UUID, *, drawer_id: int | None = None) -> Check:
+def _check_to_pay(
+    tab_id: int, payment_id: uuid.UUID, *, drawer_id: int | None = None, station: str | None = None
+) -> Check:
     """The check, locked, to take a payment on: open, unless a retry wrote the payment already
     (then `check.payment` is it). Raise NotFoundError, TabNotOpenError, or
-    IdempotencyConflictError for a payment id taken on another check. drawer_id: see
+    IdempotencyConflictError for a payment id taken on another check. drawer_id, station: see
     read_check."""
-    check = read_check(tab_id, payment_id=payment_id, drawer_id=drawer_id)
+    check = read_check(tab_id, payment_id=payment_id, drawer_id=drawer_id, station=station)
     if check is None:
         if _payment_if_any(payment_id) is not None:
             raise IdempotencyConflictError(PAYMENT_REUSED.format(payment=payment_id))

@@ -1,15 +1,15 @@
-"""A check as the paying path reads it under its lock: one statement instead of eight.
+"""A check as the paying path reads it under its lock: one statement instead of nine.
 
 Paying and closing a check need, under the tab's row lock: the tab; its live lines and its
 adjustments (its figures); its captured and pending payments, with the ledger account of the
 drawer each cash payment went into; the categories of its lines (their ledger accounts); the
 games still running on it; the payment a retry or a twin request may have written; and, for
-a card payment, the open session of the tablet's drawer. Read one by one that was eight round
-trips, and on PostgreSQL each costs about half a millisecond on these machines, the database's
-work being a few tens of microseconds of it: a card payment reads the check twice (before the
-charge and when recording it). So one statement reads the tab's row with each set as a JSON
-array from a correlated subquery (pos.sql), and this module decodes them with the columns' own
-converters.
+a card payment, the open session of the tablet's drawer and the active card reader of its
+station. Read one by one that was nine round trips, and on PostgreSQL each costs about half a
+millisecond on these machines, the database's work being a few tens of microseconds of it: a
+card payment reads the check twice (before the charge and when recording it). So one
+statement reads the tab's row with each set as a JSON array from a correlated subquery
+(pos.sql), and this module decodes them with the columns' own converters.
 
 The lock is the tab row's FOR UPDATE on PostgreSQL, the one every write to a tab takes first
 (pos.services.tabs.lock_open_tab), taken by a statement of its own just before the read (see
@@ -21,6 +21,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from pos import sql
+from pos.cards.models import Reader
 from pos.exceptions import TabNotOpenError
 from pos.models import Category, Payment, Tab
 from pos.pricing import CheckFigures
@@ -50,6 +51,7 @@ class Check:
     games: list[str] = field(default_factory=list)  # resources still running on it
     payment: Payment | None = None  # the payment asked for by id, on this check or another
     drawer_session_id: uuid.UUID | None = None  # the open session of the drawer asked for
+    reader: Reader | None = None  # the active card reader of the station asked for
 
     def require_open(self) -> None:
         if self.tab.status != Tab.Status.OPEN:
@@ -71,16 +73,21 @@ class Check:
 
 
 def read_check(
-    tab_id: int, *, payment_id: uuid.UUID | None = None, drawer_id: int | None = None
+    tab_id: int,
+    *,
+    payment_id: uuid.UUID | None = None,
+    drawer_id: int | None = None,
+    station: str | None = None,
 ) -> Check | None:
     """The check, its row locked, whatever its status; None if there is no such tab.
 
     payment_id: a payment to look for (a retry's); drawer_id: a drawer whose open session is
     wanted, not locked (a card payment only names it for the session's X/Z report; cash, which
-    the session's count must include, locks it: checkout.paying.open_drawer_session).
+    the session's count must include, locks it: checkout.paying.open_drawer_session); station:
+    a station whose active card reader is wanted (the one a card payment goes to).
     """
     # In the statement's order:
-    params = sql.bindable([*PAYING, payment_id, drawer_id, tab_id])
+    params = sql.bindable([*PAYING, payment_id, drawer_id, station, tab_id])
     if params is None or not _locked(tab_id):
         return None
     found = sql.rows(_statement(sql.db().vendor), params)
@@ -92,7 +99,7 @@ def read_check(
     lines_json, adjustments_json, payments_json, categories_json, games_json, asked_json = row[
         width : width + 6
     ]
-    session_id = row[width + 6]
+    session_id, reader_json = row[width + 6 : width + 8]
     lines = sorted(sql.from_json(lines_json), key=_oldest_first)
     adjustments = sorted(sql.from_json(adjustments_json), key=_oldest_first)
     payments, drawer_accounts = [], {}
@@ -120,6 +127,7 @@ def read_check(
         games=games_billed_to(tab.id, sql.from_json(games_json)),
         payment=asked[0] if asked else None,
         drawer_session_id=sql.as_uuid(session_id),
+        reader=next((sql.instance(Reader, v) for v in sql.from_json(reader_json)), None),
     )
 
 
@@ -167,6 +175,12 @@ def _statement(vendor: str) -> str:
         sql.json_rows(RUNNING_GAME_COLUMNS, RUNNING_GAMES.format(tab="t.id")),
         sql.json_rows(sql.columns(Payment, "p"), "pos_payment p WHERE p.id = %s"),
         "(SELECT s.id FROM pos_drawersession s WHERE s.drawer_id = %s AND s.status = 'open')",
+        # One active reader per station (a constraint); the lowest id, should that ever change.
+        sql.json_rows(
+            sql.columns(Reader, "r"),
+            "cards_reader r WHERE r.id = (SELECT min(id) FROM cards_reader "
+            "WHERE station = %s AND active)",
+        ),
     ]
     return (
         f"SELECT {', '.join(sql.columns(Tab, 't'))}, {', '.join(subqueries)} "  # noqa: S608
