@@ -65,7 +65,7 @@ class GatewayResult:
     message: str = ""
     # A captured charge's balance transaction, when the answer carries it (Stripe: the
     # PaymentIntent with its latest charge, and that charge's balance transaction, expanded):
-    # its fee posts with the sale, and nobody asks the processor again.
+    # its fee posts without asking the processor again.
     balance_transaction: BalanceTxn | None = None
 
 

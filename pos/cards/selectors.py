@@ -9,6 +9,9 @@ from pos import clock
 from pos.cards.models import CardAttempt
 
 STUCK_MINUTES = 10  # a reader waiting longer than this for a card has been forgotten
+# The reader a station's card payments go to (fixed SQL, a WHERE on cards_reader; %s: the
+# station): its one active reader (a constraint), the lowest id should that ever change.
+STATION_READER = "id = (SELECT min(id) FROM cards_reader WHERE station = %s AND active)"
 
 
 def holds_to_sweep(*, now: datetime.datetime | None = None) -> QuerySet[CardAttempt]:

@@ -42,7 +42,7 @@ READER_REFUSED = "The card reader refused the payment: {message}"
 NEEDS_READER = "A card payment with Stripe needs a Terminal reader; none was given"
 UNAVAILABLE = "Stripe could not be reached or refused the request: {message}"
 # What a confirm or capture answer expands: the PaymentIntent's latest charge and that charge's
-# balance transaction, so that the fee posts with the sale without a second request.
+# balance transaction, so that the fee is known from the answer, without a second request.
 ANSWER_EXPANDS = "latest_charge.balance_transaction"
 
 

@@ -28,6 +28,7 @@ from ledger.money import to_cents
 from pos import clock, sql
 from pos.cards.models import CardAttempt, Reader
 from pos.cards.postings import post_fee_entry, record_transaction
+from pos.cards.selectors import STATION_READER
 from pos.exceptions import (
     IdempotencyConflictError,
     InvalidInputError,
@@ -59,8 +60,7 @@ def reader_for(device: Device) -> Reader | None:
     if not device.station:
         return None
     # Fixed SQL (pos.sql), like the rest of a card payment's path: every charge asks.
-    found = sql.select(Reader, "station = %s AND active = %s ORDER BY id LIMIT 1",
-                       [device.station, True])  # fmt: skip
+    found = sql.select(Reader, STATION_READER, [device.station])
     return found[0] if found else None
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from pos import sql
 from pos.cards.models import Reader
+from pos.cards.selectors import STATION_READER
 from pos.exceptions import TabNotOpenError
 from pos.models import Category, Payment, Tab
 from pos.pricing import CheckFigures
@@ -175,12 +176,7 @@ def _statement(vendor: str) -> str:
         sql.json_rows(RUNNING_GAME_COLUMNS, RUNNING_GAMES.format(tab="t.id")),
         sql.json_rows(sql.columns(Payment, "p"), "pos_payment p WHERE p.id = %s"),
         "(SELECT s.id FROM pos_drawersession s WHERE s.drawer_id = %s AND s.status = 'open')",
-        # One active reader per station (a constraint); the lowest id, should that ever change.
-        sql.json_rows(
-            sql.columns(Reader, "r"),
-            "cards_reader r WHERE r.id = (SELECT min(id) FROM cards_reader "
-            "WHERE station = %s AND active)",
-        ),
+        sql.json_rows(sql.columns(Reader, "r"), f"cards_reader r WHERE r.{STATION_READER}"),
     ]
     return (
         f"SELECT {', '.join(sql.columns(Tab, 't'))}, {', '.join(subqueries)} "  # noqa: S608
