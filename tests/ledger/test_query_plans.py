@@ -17,8 +17,10 @@ from tests.plans import full_scans
 
 pytestmark = pytest.mark.django_db
 
+GROWING = {"ledger_journalentry", "ledger_posting"}  # a row per entry, rows per entry
 
-def test_the_read_before_a_post_scans_no_table():
+
+def test_the_read_before_a_post_scans_no_table_that_grows():
     names = ["Assets:Cash:Drawer1", "Income:Sales:Food"]
     params = [
         JournalEntry._meta.pk.get_db_prep_value(uuid.uuid4(), connection),
@@ -29,4 +31,4 @@ def test_the_read_before_a_post_scans_no_table():
         *names,
     ]
 
-    assert full_scans(READ_STATE.format(names="%s, %s"), params) == []
+    assert full_scans(READ_STATE.format(names="%s, %s"), params) & GROWING == set()

@@ -17,7 +17,12 @@ from tests.plans import full_scans
 pytestmark = pytest.mark.django_db
 
 
-def test_the_read_of_a_check_scans_no_table():
+# The tables that grow with every check sold (and every game played).
+GROWING = {"pos_tab", "pos_tabline", "pos_adjustment", "pos_payment", "pos_drawersession",
+           "rentals_rentalsession", "cards_cardattempt"}  # fmt: skip
+
+
+def test_the_read_of_a_check_scans_no_table_that_grows():
     params = sql.bindable([*PAYING, uuid.uuid4(), 1, "bar", 41])
 
-    assert full_scans(_statement(connection.vendor), params) == []
+    assert full_scans(_statement(connection.vendor), params) & GROWING == set()
