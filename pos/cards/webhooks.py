@@ -20,6 +20,7 @@ from pos.cards.stripe_gateway import WebhookEvent
 from pos.cards.terminal import sync_attempt
 from pos.gateway import UnknownGatewayObjectError, get_gateway
 from pos.models import Payment, Refund
+from pos.rentals.services.deposits import sync_hold_fee
 from pos.services.checkout import finish_card_payment
 from pos.services.refunds import complete_card_refund
 
@@ -100,6 +101,7 @@ def sync_payment_intent(reference: str, *, reader_failure: str = "") -> None:
     """
     attempt = sync_attempt(reference)
     if attempt is None:
+        sync_hold_fee(reference)  # a deposit's hold (pos.rentals), or not taken by us at all
         return
     if reader_failure and attempt.status == CardAttempt.Status.PROCESSING:
         get_gateway().cancel(attempt_id=attempt.id, reference=reference)

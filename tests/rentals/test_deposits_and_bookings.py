@@ -9,6 +9,8 @@ from django.db import IntegrityError, connection, transaction
 from ledger.models import JournalEntry
 from ledger.selectors import account_balance
 from ledger.verification import verify_ledger
+from pos.cards.models import BalanceTransaction
+from pos.cards.postings import fee_ref
 from pos.exceptions import ApprovalRequiredError, DrawerError, PaymentDeclinedError
 from pos.gateway import get_gateway
 from pos.models import Activity, Payment, Tab
@@ -19,6 +21,7 @@ from pos.rentals.services import bookings, deposits, sessions
 from pos.reports import expected_cash_cents
 from pos.services.checkout import ledger_entry_id, pay_cash
 from pos.services.drawers import record_cash_movement
+from tests.cards.conftest import deliver, fake  # noqa: F401 - the fake gateway fixture
 from tests.rentals.conftest import local, usd
 
 pytestmark = pytest.mark.django_db
@@ -129,7 +132,8 @@ def test_returning_more_cash_than_the_drawer_holds_is_refused(floor, clock, new_
 
 def test_card_hold_cancelled_on_return_and_captured_on_forfeit(floor, clock, new_tab):
     """A hold posts nothing; returned, it is cancelled; forfeited, it is captured and posts
-    D Assets:Stripe:Clearing / C Income:Other:Forfeits."""
+    D Assets:Stripe:Clearing / C Income:Other:Forfeits, then the capture's fee like any card
+    payment's: 2.7% of $25.00 = 67.5 -> 68 cents, + 5 = $0.73."""
     session = game(floor, clock, new_tab)
     gateway = get_gateway()
     hold = deposits.hold_card(
@@ -161,6 +165,52 @@ def test_card_hold_cancelled_on_return_and_captured_on_forfeit(floor, clock, new
     assert entry_lines(ledger_entry_id("deposit-forfeit", other.id)) == [
         ("C", FORFEITS, 2500), ("D", "Assets:Stripe:Clearing", 2500),
     ]  # fmt: skip
+    assert fee_lines(other.gateway_reference) == [
+        ("C", "Assets:Stripe:Clearing", 73), ("D", "Expenses:CardFees", 73),
+    ]  # fmt: skip
+    assert balance("Assets:Stripe:Clearing") == 2500 - 73
+
+
+@pytest.mark.usefixtures("fake")
+def test_a_hold_fee_the_capture_did_not_carry_posts_once_on_the_webhook(
+    floor, clock, new_tab, client
+):
+    """The capture's answer names no balance transaction: the forfeit posts, the fee waits for
+    payment_intent.succeeded, and posts once however often the events arrive."""
+    session = game(floor, clock, new_tab)
+    gateway = get_gateway()
+    deposit_id = uuid.uuid4()
+    gateway.late_fee_attempts.add(deposit_id)
+    hold = deposits.hold_card(
+        deposit_id=deposit_id, amount=usd("25.00"), session_id=session.id,
+        staff=floor.cashier, device=floor.tablet,
+    )  # fmt: skip
+    deposits.forfeit_deposit(
+        deposit_id=hold.id, reason="no-show", staff=floor.cashier, device=floor.tablet,
+        approved_by=floor.manager,
+    )  # fmt: skip
+    assert fee_lines(hold.gateway_reference) == []
+    succeeded = [e for e in gateway.events if e["type"] == "payment_intent.succeeded"]
+    assert len(succeeded) == 1
+    gateway.late_fee_attempts.discard(deposit_id)  # the processor knows the fee by now
+    for event in gateway.events * 2:
+        assert deliver(client, event).status_code == 200
+    assert fee_lines(hold.gateway_reference) == [
+        ("C", "Assets:Stripe:Clearing", 73), ("D", "Expenses:CardFees", 73),
+    ]  # fmt: skip
+    assert balance("Assets:Stripe:Clearing") == 2500 - 73
+    assert verify_ledger().ok
+
+
+def fee_lines(payment_intent: str) -> list[tuple]:
+    """The fee entries posted for the PaymentIntent's balance transactions, as lines."""
+    txns = BalanceTransaction.objects.filter(payment_intent=payment_intent)
+    refs = [fee_ref(txn.id) for txn in txns]
+    return sorted(
+        (p.side, p.account.name, p.amount)
+        for entry in JournalEntry.objects.filter(source_ref__in=refs)
+        for p in entry.postings.all()
+    )
 
 
 def test_an_expired_card_hold_cannot_be_captured(floor, clock, new_tab):

@@ -7,7 +7,8 @@ deposit's UUID, so a retry never posts twice):
                    (a paid-in through pos.services.drawers: the drawer's count expects it)
     cash returned  D Liabilities:CustomerDeposits C drawer (a paid-out of the drawer)
     cash forfeited D Liabilities:CustomerDeposits C Income:Other:Forfeits
-    hold forfeited D Assets:Stripe:Clearing       C Income:Other:Forfeits (the capture)
+    hold forfeited D Assets:Stripe:Clearing       C Income:Other:Forfeits (the capture), then
+                   the capture's processor fee, as for any card payment (pos.cards.terminal)
     spent on check no entry now: a payment with the "deposit" tender; the check's own sale
                    entry at close debits Liabilities:CustomerDeposits for it, like a tender.
 
@@ -28,6 +29,7 @@ from ledger.models import EntryKind
 from ledger.money import from_cents, to_cents
 from ledger.services import credit, debit, post_entry
 from pos import clock
+from pos.cards.terminal import sync_fee
 from pos.exceptions import (
     DrawerError,
     IdempotencyConflictError,
@@ -200,16 +202,28 @@ def forfeit_deposit(
     require_manager(approved_by, action=f"keep deposit {deposit.id}")
     if deposit.kind == Deposit.Kind.ID_HELD:
         raise DepositError(ID_NOT_MONEY)
+    captured = None
     if deposit.kind == Deposit.Kind.CARD_HOLD and deposit.status == Deposit.Status.HELD:
         if clock.now() >= deposit.hold_expires_at:
             raise DepositError(HOLD_EXPIRED.format(at=deposit.hold_expires_at))
-        result = get_gateway().capture(
+        captured = get_gateway().capture(
             attempt_id=deposit.id, reference=deposit.gateway_reference, amount=deposit.amount
         )
-        if result.status != "captured":
-            raise PaymentDeclinedError(f"The hold could not be captured: {result.message}")
-    return _settle(deposit_id, Deposit.Status.FORFEITED, reason.strip(), staff, device,
-                   approved_by)  # fmt: skip
+        if captured.status != "captured":
+            raise PaymentDeclinedError(f"The hold could not be captured: {captured.message}")
+    deposit = _settle(deposit_id, Deposit.Status.FORFEITED, reason.strip(), staff, device,
+                      approved_by)  # fmt: skip
+    if captured is not None:  # after the forfeit, as a card payment's fee after its sale
+        sync_fee(captured.reference, answered=captured.balance_transaction)
+    return deposit
+
+
+def sync_hold_fee(reference: str) -> None:
+    """Post the fee of a deposit hold's capture that the capture's answer did not carry (the
+    payment_intent.succeeded webhook). A hold not captured has no balance transaction, so
+    nothing posts; a PaymentIntent that is no deposit's hold is left alone."""
+    if Deposit.objects.filter(kind=Deposit.Kind.CARD_HOLD, gateway_reference=reference).exists():
+        sync_fee(reference)
 
 
 @transaction.atomic
