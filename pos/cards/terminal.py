@@ -255,7 +255,8 @@ def sync_fee(
             txn_ref = balance_transaction or gateway.payment(reference).balance_transaction
             txn = gateway.balance_transaction(txn_ref) if txn_ref else None
         if txn is not None:
-            record_transaction(txn)
+            with _contained():
+                record_transaction(txn)
             with _contained():
                 post_fee_entry(txn)
     except GatewayUnavailableError:

@@ -12,7 +12,7 @@ from django.db import connection
 from ledger.models import Account, JournalEntry
 from ledger.selectors import account_balance
 from ledger.verification import verify_ledger
-from pos.cards import postings
+from pos.cards import postings, terminal
 from pos.cards.models import BalanceTransaction, CardAttempt
 from pos.cards.postings import fee_ref
 from pos.cards.terminal import cancel_attempt, hold_card
@@ -223,6 +223,30 @@ def test_a_fee_the_database_refuses_is_logged_and_the_sale_stands(venue, fake, c
     assert (payment.status, tab.status) == (Payment.Status.CAPTURED, Tab.Status.CLOSED)
     assert f"Card fee of {payment.gateway_reference} not posted" in caplog.text
     assert BalanceTransaction.objects.count() == 1
+    assert account_balance(account="Assets:Stripe:Clearing") == usd("17.86")
+    assert verify_ledger().ok
+
+
+def test_a_balance_transaction_the_database_refuses_is_logged_and_the_sale_stands(
+    venue, fake, caplog, monkeypatch
+):
+    """The processor's record refused by the database (here a statement that breaks a unique
+    key) is logged, the fee left for reconcile_stripe to list; in its own savepoint the refusal
+    leaves the transaction (here the test's) usable, where PostgreSQL would refuse the rest."""
+
+    def refused(txn):
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO ledger_account SELECT * FROM ledger_account")
+
+    monkeypatch.setattr(terminal, "record_transaction", refused)
+    tab = check_with(venue, venue.burger, venue.fries)
+
+    payment = pay(venue, tab, "17.86")
+
+    assert f"Card fee of {payment.gateway_reference} not posted" in caplog.text
+    tab.refresh_from_db()
+    assert (payment.status, tab.status) == (Payment.Status.CAPTURED, Tab.Status.CLOSED)
+    assert not BalanceTransaction.objects.exists()
     assert account_balance(account="Assets:Stripe:Clearing") == usd("17.86")
     assert verify_ledger().ok
 
