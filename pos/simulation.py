@@ -12,13 +12,15 @@ Games are timed on the boards and tables, and parties book them (pos.rentals.sim
 
 Everything is drawn from `random.Random(seed)` (one stream per day), ids included, so a seed
 always gives the same history. A day that was simulated already is skipped (its drawer
-sessions exist), so re-running a command adds only the days that are missing.
+sessions exist), so re-running a command adds only the days that are missing; a day that an
+interrupted run left half done is closed as it stands (its drawers still open would keep
+every later day from opening them).
 """
 
 import datetime
 import random
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -88,8 +90,10 @@ def _simulate_day(rng: random.Random, cast: Cast, day: datetime.date) -> dict[st
     counts = {"checks": 0, "refunds": 0, "declines": 0}
     # One session per drawer (a drawer has one open session at a time, however many tablets).
     session_ids = {drawer_id: _uuid(rng) for drawer_id in cast.drawer_ids}
-    if DrawerSession.objects.filter(id__in=session_ids.values()).exists():
-        return counts  # this day was simulated already
+    simulated = DrawerSession.objects.filter(id__in=session_ids.values())
+    if simulated.exists():  # this day was simulated already, or begun by a run interrupted
+        _close_drawers(rng, cast, day, simulated.filter(status=DrawerSession.Status.OPEN))
+        return counts
     sessions = {}
     with clock.running_at(_at(day, 10, 45)):
         for drawer_id, session_id in session_ids.items():
@@ -109,11 +113,15 @@ def _simulate_day(rng: random.Random, cast: Cast, day: datetime.date) -> dict[st
             closed.append(tab)
         if closed and rng.random() < 0.01:
             counts["refunds"] += _refund_something(rng, cast, rng.choice(closed), moment)
-    closing = _at(day, 23, 59) + datetime.timedelta(hours=2)
-    with clock.running_at(closing):
-        for session in sessions.values():
-            _close_drawer(rng, cast, session)
+    _close_drawers(rng, cast, day, sessions.values())
     return counts
+
+
+def _close_drawers(rng, cast, day: datetime.date, sessions: Iterable[DrawerSession]) -> None:
+    """Close the day's drawers after its last check: a blind count, usually right."""
+    with clock.running_at(_at(day, 23, 59) + datetime.timedelta(hours=2)):
+        for session in sessions:
+            _close_drawer(rng, cast, session)
 
 
 def _serve_check(rng, cast, device, moment) -> tuple[Tab, int]:

@@ -5,10 +5,12 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from ledger.models import JournalEntry
 from ledger.selectors import account_balance
 from ledger.verification import verify_ledger
+from pos import simulation
 from pos.models import Drawer, DrawerSession, Payment, Tab, Ticket
 from pos.selectors import closed_check_tenders, ledger_sale_tenders
 from pos.services.devices import register_device
@@ -47,6 +49,48 @@ def test_two_simulated_days_reconcile_to_the_ledger_and_replay_as_a_no_op():
 
     run("simulate", "--days", "1", "--seed", "7", "--start", FRIDAY.isoformat())
     assert JournalEntry.objects.count() == entries, "a day already simulated is not simulated again"
+
+
+class Interrupted(Exception):
+    """Stands for Ctrl-C in the middle of a simulated day."""
+
+
+def test_a_day_interrupted_half_way_is_closed_as_it_stands_and_the_next_run_goes_on(
+    monkeypatch,
+):
+    """The first run stops before the Friday's 26th check, its two drawers open (which would
+    keep every later day from opening them). The next run closes that day as it stands, with
+    25 checks and its drawers counted, then simulates the Saturday in full."""
+    run("demo")
+    serve_check, served = simulation._serve_check, []
+
+    def serve_until_interrupted(*args):
+        if len(served) == 25:
+            raise Interrupted
+        served.append(1)
+        return serve_check(*args)
+
+    monkeypatch.setattr(simulation, "_serve_check", serve_until_interrupted)
+    with pytest.raises(Interrupted):
+        run("simulate", "--days", "2", "--seed", "7", "--start", FRIDAY.isoformat())
+    assert DrawerSession.objects.filter(status=DrawerSession.Status.OPEN).count() == 2
+    monkeypatch.setattr(simulation, "_serve_check", serve_check)
+
+    out = run("simulate", "--days", "2", "--seed", "7", "--start", FRIDAY.isoformat())
+
+    saturday = FRIDAY + datetime.timedelta(days=1)
+    assert out.startswith("Simulated 2 days (2026-01-09 to 2026-01-10, seed 7): ")
+    assert not DrawerSession.objects.filter(status=DrawerSession.Status.OPEN).exists()
+    sessions = DrawerSession.objects.values_list("opened_at", "status")
+    assert sorted((timezone.localdate(at), status) for at, status in sessions) == [
+        (FRIDAY, "closed"), (FRIDAY, "closed"), (saturday, "closed"), (saturday, "closed"),
+    ]  # fmt: skip
+    closed = Tab.objects.filter(status=Tab.Status.CLOSED)
+    assert closed.filter(business_date=FRIDAY).count() == 26, "25 served, and the party's"
+    assert closed.filter(business_date=saturday).count() == 98, "the whole Saturday"
+    assert not Tab.objects.filter(status=Tab.Status.OPEN).exists()
+    assert account_balance(account="Assets:Cash:Drawer1").amount == 0
+    assert verify_ledger().ok
 
 
 def test_simulating_before_the_ledger_opens_is_refused_clearly():
