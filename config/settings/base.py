@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_htmx",
     "djmoney",
     "ledger",
@@ -185,6 +186,11 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Tillshare API",
     "DESCRIPTION": "Point of sale and ledger for a nonprofit-owned family fun center.",
     "VERSION": "1.0.0",
+    # Swagger UI from this site's static files: the docs work on the venue's own network, and
+    # the page needs nothing beyond the site's Content-Security-Policy (config/csp.py).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 LOGGING = {

@@ -118,3 +118,23 @@ def test_the_back_office_and_the_kitchen_run_under_the_policy(venue, new_page):
         pass
     assert violations(page, console) == []
     page.unroute_all(behavior="ignoreErrors")
+
+
+def test_the_api_docs_run_under_the_policy_from_this_site_alone(venue, new_page, live_server):
+    """Swagger UI comes from the site's static files (drf-spectacular-sidecar): it renders the
+    schema with no violation and asks nothing of any other host (no CDN on the venue's wifi)."""
+    page = new_page(theme="light")
+    console = under_production_csp(page)
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+
+    response = page.goto("/api/docs/")
+
+    assert response is not None
+    assert response.status == 200
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("Tillshare API")
+    expect(page.locator(".opblock-summary-path").first).to_be_visible()
+    assert violations(page, console) == []
+    assert [url for url in requested if not url.startswith(live_server.url)] == []
+    assert any("swagger-ui-bundle.js" in url for url in requested)
+    page.unroute_all(behavior="ignoreErrors")
