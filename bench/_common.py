@@ -22,18 +22,11 @@ RESULT_PREFIX = "BENCH-RESULT "
 BACKENDS = ["sqlite", "postgres", "both", "sqlite-child", "postgres-child"]
 
 
-# A drawer's count, largest notes first, in cents: what the benchmarks' tablets close on.
-DENOMINATIONS = [10000, 5000, 2000, 1000, 500, 100, 25, 10, 5, 1]
-
-
 def count_of(amount: int) -> dict[str, int]:
     """The fewest notes and coins that make `amount` cents, as the drawer-close API takes them."""
-    count = {}
-    for denomination in DENOMINATIONS:
-        pieces, amount = divmod(amount, denomination)
-        if pieces:
-            count[str(denomination)] = pieces
-    return count
+    from pos.services.drawers import count_for  # the children's Django, not the parent's
+
+    return {str(denomination): n for denomination, n in count_for(amount).items()}
 
 
 def run_parent(

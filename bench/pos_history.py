@@ -69,7 +69,6 @@ from pos.simulation import (
     NAMES,
     _arrivals,
     _at,
-    _count_of,
 )
 
 CARD_SHARE = 0.65
@@ -188,7 +187,7 @@ def _day(rng: random.Random, venue: Venue, day: datetime.date) -> tuple[int, int
             )
     with clock.running_at(_at(day, 23, 59) + datetime.timedelta(hours=2)):
         for session in sessions.values():
-            counted = _count_of(expected_cash_cents(session))
+            counted = drawers.count_for(expected_cash_cents(session))
             drawers.close_drawer(session_id=session.id, count=counted, staff=opener)
     return len(checks), sum(len(check.lines) for check in checks)
 

@@ -50,7 +50,6 @@ CATEGORY_WEIGHTS = {"food": 45, "drinks": 20, "alcohol": 24, "games": 8, "mercha
 NAMES = ["Sam", "Alex", "Priya", "Jordan", "Kim", "Luis", "Maya", "Omar", "Rosa", "Chen", "Ada",
          "Bea", "Dev", "Eli", "Fay", "Gus", "Ines", "Jo", "Kai", "Lena"]  # fmt: skip
 FLOAT_COUNT = {2000: 4, 1000: 4, 500: 4, 100: 15, 25: 16, 10: 10, 5: 10}  # $165.50
-DENOMINATIONS = [10000, 5000, 2000, 1000, 500, 100, 25, 10, 5, 1]
 # Minutes from sending a round to its ticket bumped as made: fixed, not drawn, so that a seed
 # gives the same checks as before the simulation bumped its tickets.
 MAKING_MINUTES = {"bar": 4, "grill": 12}
@@ -281,16 +280,9 @@ def _close_drawer(rng, cast, session) -> None:
         variance = rng.choice([-1, 1]) * rng.randint(301, 800)
     counted = max(expected + variance, 0)
     drawers.close_drawer(
-        session_id=session.id, count=_count_of(counted), staff=cast.cashiers[0],
+        session_id=session.id, count=drawers.count_for(counted), staff=cast.cashiers[0],
         approved_by=cast.manager,
     )  # fmt: skip
-
-
-def _count_of(cents: int) -> dict[int, int]:
-    count = {}
-    for denomination in DENOMINATIONS:
-        count[denomination], cents = divmod(cents, denomination)
-    return {d: n for d, n in count.items() if n}
 
 
 def _modifiers(rng, item) -> list[int]:

@@ -53,6 +53,8 @@ SAFE = "Assets:Cash:Safe"
 OVER_SHORT = "Expenses:CashOverShort"
 CURRENCY = "USD"
 DENOMINATIONS = (1, 5, 10, 25, 50, 100, 200, 500, 1000, 2000, 5000, 10000)
+# What a till holds day to day (no half-dollars, no $2 notes), largest first.
+EVERYDAY_DENOMINATIONS = (10000, 5000, 2000, 1000, 500, 100, 25, 10, 5, 1)
 MAX_PIECES = 9999
 
 DRAWER_NOT_FOUND = "There is no cash drawer {drawer}"
@@ -294,6 +296,16 @@ def close_drawer(
     record(action="drawer.close", staff=staff, device=device, approved_by=approved_by,
            drawer=drawer.name, counted=counted, expected=expected)  # fmt: skip
     return session
+
+
+def count_for(cents: int) -> dict[int, int]:
+    """The fewest everyday notes and coins that make cents: a count a drawer could hold."""
+    count = {}
+    for denomination in EVERYDAY_DENOMINATIONS:
+        pieces, cents = divmod(cents, denomination)
+        if pieces:
+            count[denomination] = pieces
+    return count
 
 
 def normalized_count(count: object) -> dict[int, int]:
