@@ -1,6 +1,7 @@
 """Writes to the ledger. Everything that changes ledger data goes through these services.
 
 - `posting.py`: `post_entry` (the single writer of journal entries) and `reverse_entry`.
+- `rules.py`: what an entry must meet before it is written, each refusal a typed error.
 - `periods.py`: fiscal quarter rows and `close_period`.
 - `store.py`: the fixed SQL statements of the posting path.
 """

@@ -5,7 +5,7 @@ a typed error naming the entry) before it writes anything, then, under the lock 
 head row, inserts the entry as a draft, adds its postings and flips it to posted with the next
 seq and hash. The lock serializes posters on PostgreSQL; on SQLite, IMMEDIATE transactions do.
 So the chain never forks and seq never has a gap; the database triggers check both again.
-Its statements live in `store.py` (fixed SQL: this is the hot path).
+Its statements live in `store.py` (fixed SQL: this is the hot path), its rules in `rules.py`.
 
 What needs no database (amounts, sides, balance, the canonical content) is checked first. On
 PostgreSQL a usual entry then posts in one call (`store.post_new_entry`: new, open quarter,
@@ -20,52 +20,43 @@ naming the first field that differs.
 
 import datetime
 import uuid
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils import timezone
 from djmoney.money import Money
 
-from ledger.chain import CanonicalEntry, CanonicalPosting
+from ledger.chain import CanonicalEntry
 from ledger.exceptions import (
-    AccountNotPostableError,
-    AlreadyReversedError,
-    BalanceBoundError,
     ClosedPeriodError,
-    CurrencyMismatchError,
     DuplicateSourceError,
     EntryConflictError,
     EntryNotFoundError,
     InvalidEntryError,
-    NonPositiveAmountError,
     TooFewPostingsError,
-    UnbalancedEntryError,
-    UnknownAccountError,
 )
-from ledger.models import Account, EntryKind, JournalEntry, Side
-from ledger.money import format_cents, from_cents, to_cents
+from ledger.models import EntryKind, JournalEntry, Side
+from ledger.money import from_cents
 from ledger.periods import Quarter, quarter_of
-from ledger.selectors import canonical_of, cumulative_totals, entry_row
+from ledger.selectors import canonical_of, entry_row
 from ledger.services import store
 from ledger.services.periods import period_row
-from ledger.services.store import AccountRow
+from ledger.services.rules import (
+    ENTRY_NOT_FOUND,
+    canonical_content,
+    check_bounds,
+    check_currencies,
+    check_postable,
+    check_reversal_target,
+    known_accounts,
+)
 
 UNKNOWN_KIND = "Entry {entry_id}: {kind!r} is not a kind of entry the ledger knows"
 TOO_FEW_POSTINGS = "Entry {entry_id} needs at least two postings, got {count}"
-NON_POSITIVE_AMOUNT = "Entry {entry_id} line {line} ({account}): amount {amount} must be positive"
-UNKNOWN_ACCOUNT = "Entry {entry_id} names unknown account(s): {names}"
-CURRENCY_MISMATCH = "Entry {entry_id} line {line}: {account} holds {expected}, not {currency}"
-UNBALANCED = "Entry {entry_id} does not balance in {currency}: debits {debits}, credits {credits}"
-PLACEHOLDER_ACCOUNT = "Entry {entry_id}: {account} is a placeholder and takes no postings"
-ACCOUNT_NOT_OPEN = "Entry {entry_id}: {account} is not open on {date} (open {opened} to {closed})"
 CLOSED_PERIOD = "Entry {entry_id} is dated {date}, on or before the end of closed period {period}"
 CONFLICT = "Entry {entry_id} already exists with a different {field} ({detail})"
 DUPLICATE_SOURCE = "Entry {entry_id}: {kind} {source_ref!r} is already posted as entry {existing}"
-ENTRY_NOT_FOUND = "Entry {entry_id} does not exist or is not posted"
-ALREADY_REVERSED = "Entry {entry_id} is already reversed by entry {reversal}"
-BOUND_EXCEEDED = "Entry {entry_id} would leave {account} at {balance}: {rule}"
 KINDS = frozenset(EntryKind.values)
 ENTRY_COLUMNS = [field.attname for field in JournalEntry._meta.concrete_fields]
 
@@ -115,7 +106,7 @@ def post_entry(
             TOO_FEW_POSTINGS.format(entry_id=entry_id, count=len(lines)), entry_id=entry_id
         )
     quarter = quarter_of(effective_date)
-    canonical = _canonical(entry_id, kind, effective_date, memo, source_ref, reverses, lines)
+    canonical = canonical_content(entry_id, kind, effective_date, memo, source_ref, reverses, lines)
     content_json = canonical.content_json()
     fingerprint = canonical.fingerprint(content_json)
     recorded_at = timezone.now()
@@ -186,12 +177,12 @@ def _post_in_two_steps(
         kind=kind,
         source_ref=source_ref,
     )
-    accounts = _known_accounts(entry_id, lines, state.accounts)
-    _check_currencies(entry_id, canonical.postings, accounts)
+    accounts = known_accounts(entry_id, lines, state.accounts)
+    check_currencies(entry_id, canonical.postings, accounts)
     head_seq, head_hash = state.head_seq, state.head_hash
     if state.stored_fingerprint is not None:
         return _replay(entry_id, state.stored_fingerprint, row["fingerprint"], canonical)
-    _check_reversal_target(entry_id, reverses)
+    check_reversal_target(entry_id, reverses)
     if state.source_taken_by is not None:
         raise DuplicateSourceError(
             DUPLICATE_SOURCE.format(
@@ -208,8 +199,8 @@ def _post_in_two_steps(
             entry_id=entry_id,
             period=state.closed_period,
         )
-    _check_postable(entry_id, effective_date, accounts.values())
-    _check_bounds(entry_id, canonical.postings, accounts)
+    check_postable(entry_id, effective_date, accounts.values())
+    check_bounds(entry_id, canonical.postings, accounts)
     period_id = state.period_id or period_row(quarter).id  # the first write, checks all passed
 
     seq = head_seq + 1
@@ -289,78 +280,6 @@ def reverse_entry(
     )
 
 
-def _known_accounts(
-    entry_id: uuid.UUID, lines: Sequence[Line], accounts: dict[str, AccountRow]
-) -> dict[str, AccountRow]:
-    missing = sorted({line.account for line in lines} - accounts.keys())
-    if missing:
-        raise UnknownAccountError(
-            UNKNOWN_ACCOUNT.format(entry_id=entry_id, names=", ".join(missing)),
-            entry_id=entry_id,
-            accounts=", ".join(missing),
-        )
-    return accounts
-
-
-def _canonical(entry_id, kind, effective_date, memo, source_ref, reverses, lines) -> CanonicalEntry:
-    """Validate amounts, sides and balance; return the entry's canonical content."""
-    postings = []
-    net: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for number, line in enumerate(lines, 1):
-        cents = to_cents(line.amount)
-        if cents <= 0:
-            raise NonPositiveAmountError(
-                NON_POSITIVE_AMOUNT.format(
-                    entry_id=entry_id, line=number, account=line.account, amount=line.amount
-                ),
-                entry_id=entry_id,
-                line=number,
-            )
-        currency = line.amount.currency.code
-        side = Side(line.side)
-        net[currency][0 if side == Side.DEBIT else 1] += cents
-        postings.append(CanonicalPosting(line.account, side.value, cents, currency, line.memo))
-    for currency, (debits, credits) in sorted(net.items()):
-        if debits != credits:
-            raise UnbalancedEntryError(
-                UNBALANCED.format(
-                    entry_id=entry_id,
-                    currency=currency,
-                    debits=format_cents(debits, currency),
-                    credits=format_cents(credits, currency),
-                ),
-                entry_id=entry_id,
-                currency=currency,
-            )
-    return CanonicalEntry(
-        kind=str(kind),
-        effective_date=effective_date,
-        memo=memo,
-        source_ref=source_ref,
-        reverses=str(reverses) if reverses else None,
-        postings=tuple(postings),
-    )
-
-
-def _check_currencies(
-    entry_id: uuid.UUID, postings: Sequence[CanonicalPosting], accounts: dict[str, AccountRow]
-) -> None:
-    for number, posting in enumerate(postings, 1):
-        expected = accounts[posting.account].currency
-        if posting.currency != expected:
-            raise CurrencyMismatchError(
-                CURRENCY_MISMATCH.format(
-                    entry_id=entry_id,
-                    line=number,
-                    account=posting.account,
-                    expected=expected,
-                    currency=posting.currency,
-                ),
-                entry_id=entry_id,
-                line=number,
-            )
-
-
 def _replay(
     entry_id: uuid.UUID, stored_fingerprint: str, fingerprint: str, submitted: CanonicalEntry
 ) -> JournalEntry:
@@ -374,84 +293,3 @@ def _replay(
         field=field,
         entry_id=entry_id,
     )
-
-
-def _check_reversal_target(entry_id: uuid.UUID, reverses: uuid.UUID | None) -> None:
-    if reverses is None:
-        return
-    target = JournalEntry.objects.filter(id=reverses, status=JournalEntry.Status.POSTED).first()
-    if target is None:
-        raise EntryNotFoundError(ENTRY_NOT_FOUND.format(entry_id=reverses), entry_id=reverses)
-    reversal = JournalEntry.objects.filter(reverses=target).values_list("id", flat=True).first()
-    if reversal is not None:
-        raise AlreadyReversedError(
-            ALREADY_REVERSED.format(entry_id=reverses, reversal=reversal),
-            entry_id=reverses,
-            reversal=reversal,
-        )
-
-
-def _check_postable(
-    entry_id: uuid.UUID, effective_date: datetime.date, accounts: Iterable[AccountRow]
-) -> None:
-    for account in sorted(accounts, key=lambda a: a.name):
-        if account.is_placeholder:
-            raise AccountNotPostableError(
-                PLACEHOLDER_ACCOUNT.format(entry_id=entry_id, account=account.name),
-                entry_id=entry_id,
-                account=account.name,
-            )
-        if effective_date < account.opened_on or (
-            account.closed_on is not None and effective_date > account.closed_on
-        ):
-            raise AccountNotPostableError(
-                ACCOUNT_NOT_OPEN.format(
-                    entry_id=entry_id,
-                    account=account.name,
-                    date=effective_date,
-                    opened=account.opened_on,
-                    closed=account.closed_on or "now",
-                ),
-                entry_id=entry_id,
-                account=account.name,
-            )
-
-
-def _check_bounds(
-    entry_id: uuid.UUID, postings: Sequence[CanonicalPosting], accounts: dict[str, AccountRow]
-) -> None:
-    """Refuse an entry that would push a bounded account past its bound (over all history).
-
-    Only an entry that moves an account toward its bound can break it, so a cash sale into a
-    drawer costs nothing here; a paid-out reads the drawer's balance.
-    """
-    moves: dict[str, int] = defaultdict(int)  # debit-positive change per account
-    for posting in postings:
-        moves[posting.account] += posting.amount if posting.side == Side.DEBIT else -posting.amount
-    bounded = {
-        name: account
-        for name, account in accounts.items()
-        if (account.bound == Account.Bound.DEBITS_NOT_OVER_CREDITS and moves[name] > 0)
-        or (account.bound == Account.Bound.CREDITS_NOT_OVER_DEBITS and moves[name] < 0)
-    }
-    if not bounded:
-        return
-    # The chain-head lock is held, so no other poster can move these balances meanwhile.
-    totals = cumulative_totals(account_ids=[a.id for a in bounded.values()])
-    for name, account in sorted(bounded.items()):
-        debits, credits = totals.get(account.id, (0, 0))
-        debits, credits = debits + max(moves[name], 0), credits + max(-moves[name], 0)
-        over = (account.bound == Account.Bound.DEBITS_NOT_OVER_CREDITS and debits > credits) or (
-            account.bound == Account.Bound.CREDITS_NOT_OVER_DEBITS and credits > debits
-        )
-        if over:
-            raise BalanceBoundError(
-                BOUND_EXCEEDED.format(
-                    entry_id=entry_id,
-                    account=name,
-                    balance=format_cents(debits - credits, account.currency),
-                    rule=Account.Bound(account.bound).label.lower(),
-                ),
-                entry_id=entry_id,
-                account=name,
-            )
