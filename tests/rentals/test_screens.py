@@ -73,6 +73,7 @@ def test_worked_example_on_the_board_and_its_bill(floor, clock, screen, new_tab)
     rows = re.findall(r"<td>(\d\d:\d\d)</td><td>(\d\d:\d\d)</td>", bill)
     assert rows == [("16:50", "17:00"), ("17:00", "17:30"), ("17:30", "17:40"), ("17:40", "18:07")]
     assert "$16.33" in bill
+    assert bill.count(">Games</a>") == 1, "the top bar's one link to the board"
     assert "$1.60" in bill
 
 
@@ -92,8 +93,10 @@ def test_a_refused_start_says_why(floor, clock, screen, new_tab):
 
 
 def test_every_tablet_screen_links_to_the_games_board(floor, screen):
+    """Once, in the top bar: the board itself marks the link as the current page."""
     screen.sign_in()
     tabs_page = screen.get("/tablet/tabs").content.decode()
     assert '<a href="/tablet/rentals/" >Games</a>' in tabs_page
     board = screen.get(BOARD).content.decode()
     assert '<a href="/tablet/rentals/" aria-current="page">Games</a>' in board
+    assert [page.count(">Games</a>") for page in (tabs_page, board)] == [1, 1]
