@@ -5,12 +5,12 @@ accounts in their own currency, not reversing anything, touching no bounded acco
 bound. For that entry the function does in one statement, so one round trip, what
 `post_entry` otherwise does in two: lock the chain head, check the entry is that usual kind,
 compute its hash, insert its postings and then the entry itself, already posted (the two-step
-path inserts a draft and flips it; ledger/triggers.py checks both ways alike).
+path inserts a draft and flips it; ledger/triggers/ checks both ways alike).
 
 Its statements are planned once per connection (PL/pgSQL caches their plans), where the
 two-step path has PostgreSQL parse and plan every statement of every post. The plans are
 generic by decree (`SET plan_cache_mode = force_generic_plan`, here and on the entry guard of
-ledger/triggers.py): left to choose, PostgreSQL came to plan their statements again on every
+ledger/triggers/): left to choose, PostgreSQL came to plan their statements again on every
 call once the ledger held tens of thousands of entries, a fifth of a post's time on the server.
 Every statement looks rows up by key, so the generic plan is the right one.
 
@@ -18,7 +18,7 @@ It never decides that an entry is wrong: when anything is unusual (the id exists
 is taken, the quarter has no row or is closed, an account is missing, placeholder, closed,
 in another currency or bounded and moved by a line toward its bound, no chain head yet) it
 returns no row having written nothing, and `post_entry` takes its full path, which raises the
-typed error or posts. The triggers of ledger/triggers.py check its writes like any other.
+typed error or posts. The triggers of ledger/triggers/ check its writes like any other.
 
 The lines arrive inside the entry's canonical content (`CanonicalEntry.content_json`, the text
 whose SHA-256 is the fingerprint): one JSON text costs the client far less to send than five

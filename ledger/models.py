@@ -22,7 +22,7 @@ Design overview
   a trigger moves it whenever an entry is posted.
 
 The rules that raw SQL could break live in the database: CHECK constraints here, and triggers
-for SQLite and PostgreSQL in `ledger/triggers.py` (installed by migrations). The services in
+for SQLite and PostgreSQL in `ledger/triggers/` (installed by migrations). The services in
 `ledger/services/` check the same rules first and raise typed errors.
 """
 

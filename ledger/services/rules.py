@@ -5,7 +5,7 @@ names the entry (and the line or account at fault).
 content whose SHA-256 is the entry's fingerprint. The others read what `post_entry` read under
 the chain-head lock: the accounts named, in their currency, open and not placeholders; the entry
 a reversal reverses; and bounded accounts (a drawer never holds less than nothing) after it.
-The database's triggers check the same rules again (ledger/triggers.py) for any other writer.
+The database's triggers check the same rules again (ledger/triggers/) for any other writer.
 """
 
 import datetime

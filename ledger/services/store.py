@@ -22,7 +22,7 @@ Under READ COMMITTED each of those statements still takes its own snapshot, whic
 relies on (see `read_for_posting`). The one-call post is a single statement, prepared once per
 connection. SQLite runs in-process and takes one statement per call. On both, the database
 advances the chain head itself when an entry is posted (rule ledger_chain_head_follows, see
-ledger/triggers.py): no statement for it.
+ledger/triggers/): no statement for it.
 """
 
 import datetime

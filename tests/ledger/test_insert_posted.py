@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _postgresql_only():
     if connection.vendor != "postgresql":
-        pytest.skip("SQLite inserts every entry as a draft and flips it (ledger/triggers.py)")
+        pytest.skip("SQLite inserts every entry as a draft and flips it (ledger/triggers/)")
 
 
 def refused(rule: str):
