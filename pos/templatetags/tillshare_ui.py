@@ -24,6 +24,19 @@ def dollars(value: Money) -> str:
 
 
 @register.filter
+def tab_label(tab) -> str:
+    """Who a check is for, as staff call it: "Alex · table 13", "Alex" or "table 13".
+
+    A tab is opened by name, by table or both; screens that show a check (a model or the
+    dict of a screen selector) name it through here, so none starts with a stray separator.
+    """
+    name, table = (
+        (tab.get("name"), tab.get("table")) if isinstance(tab, dict) else (tab.name, tab.table)
+    )
+    return " · ".join(part for part in (name, table and f"table {table}") if part)
+
+
+@register.filter
 def plain_cents(value: int) -> str:
     """Integer cents as a plain decimal for form fields: 1234 -> "12.34"."""
     return format_cents(int(value), "USD")

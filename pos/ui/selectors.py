@@ -101,8 +101,9 @@ def open_tabs() -> list[dict]:
     return cards
 
 
-def closed_today(limit: int = 100) -> list[Tab]:
-    """The latest closed checks, newest first."""
+def latest_closed(limit: int = 100) -> list[Tab]:
+    """The latest closed checks, newest first (earlier business days too: a guest may come
+    back for a receipt or a refund)."""
     return list(Tab.objects.filter(status=Tab.Status.CLOSED).order_by("-closed_at", "-id")[:limit])
 
 

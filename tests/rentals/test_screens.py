@@ -3,11 +3,9 @@
 import re
 
 import pytest
-from django.test import Client
-from django.utils import timezone
 
 from pos.rentals.models import RentalSession
-from pos.ui.session import DEVICE_KEY, SEEN_KEY, STAFF_KEY
+from tests.screens import TabletClient
 
 pytestmark = pytest.mark.django_db
 
@@ -16,16 +14,7 @@ BOARD = "/tablet/rentals/"
 
 @pytest.fixture
 def screen(floor):
-    client = Client()
-
-    def sign_in():
-        session = client.session
-        session[DEVICE_KEY], session[STAFF_KEY] = floor.tablet.id, floor.cashier.id
-        session[SEEN_KEY] = timezone.now().timestamp()
-        session.save()
-
-    client.sign_in = sign_in
-    return client
+    return TabletClient(floor.tablet, floor.cashier)
 
 
 def start_form(page: str, resource_id: int) -> dict:

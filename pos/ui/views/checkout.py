@@ -22,6 +22,7 @@ from djmoney.money import Money
 from ledger.models import Program
 from pos.cards.models import CardAttempt
 from pos.cards.terminal import cancel_attempt
+from pos.clock import business_date
 from pos.exceptions import NotFoundError, PaymentDeclinedError, PosError
 from pos.models import Payment, RefundLine, Tab
 from pos.models.payments import Tender
@@ -278,7 +279,9 @@ def receipt(request: HttpRequest, tab_id: int) -> HttpResponse:
 
 @staff_required
 def closed_checks(request: HttpRequest) -> HttpResponse:
-    context = screen_context(request, "closed", tabs=selectors.closed_today())
+    context = screen_context(
+        request, "closed", tabs=selectors.latest_closed(), today=business_date()
+    )
     return render(request, "pos/ui/closed.html", context)
 
 
