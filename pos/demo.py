@@ -191,6 +191,7 @@ def load_demo_venue() -> dict[str, int]:
     web_users_by_role: dict[str, list] = {}
     for username, display_name, role, pin, password in STAFF:
         user, _ = users.objects.get_or_create(username=username)
+        user.first_name = display_name  # what the web screens greet them by
         user.is_staff = bool(password)
         user.is_superuser = role == "admin"
         if password:

@@ -32,3 +32,23 @@ def test_each_figure_of_the_quarter_stays_on_one_line_inside_its_tile(venue, new
 
     assert layout[0] == [LARGE, True, True]
     assert [(one_line, inside) for _, one_line, inside in layout] == [(True, True)] * 7
+
+
+@pytest.mark.parametrize("path", ["/treasurer/", "/treasurer/disbursements/"])
+def test_on_a_phone_the_page_is_as_wide_as_the_screen_and_wide_tables_scroll_in_their_card(
+    venue, new_page, path
+):
+    page = new_page(theme="light", viewport={"width": 390, "height": 800})
+    page.goto(f"/admin/login/?next={path}")
+    page.get_by_label("Username").fill("treasurer")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"**{path}")
+
+    assert page.evaluate("document.documentElement.scrollWidth") == 390
+    assert page.locator("header .who").text_content() == "Taylor · treasurer"
+    cards = page.locator(".card").evaluate_all(
+        "cards => cards.map(card => card.getBoundingClientRect().right <= 390)"
+    )
+    assert len(cards) >= 2
+    assert all(cards)
