@@ -20,6 +20,8 @@ import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 
+import inflection
+
 from ledger.models import Account, Program
 from ledger.selectors import (
     Totals,
@@ -91,7 +93,10 @@ def _under(figures: dict[str, int], prefix: str) -> list[tuple[str, int]]:
 
 
 def _label(name: str) -> str:
-    return name.split(":", 1)[1].replace(":", " · ")
+    """An account as the statements name it, root left out and each part in words:
+    "Expenses:CostOfGoodsSold:Food" -> "Cost of goods sold · Food"."""
+    parts = name.split(":")[1:]
+    return " · ".join(inflection.humanize(inflection.underscore(part)) for part in parts)
 
 
 def statement_of_activities(*, start: datetime.date, end: datetime.date) -> Table:

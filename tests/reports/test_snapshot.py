@@ -57,6 +57,7 @@ def test_the_rollforward_ties_to_the_statement_of_financial_position(published):
     assert fund_lines == sum(row["closing"] for row in snapshot["rollforward"]) == 13000
     assert lines["Total assets"] == lines["Total liabilities and net assets"] == 103000
     assert lines["Without donor restrictions: undesignated"] == 82000
+    assert lines["Sales tax · Payable"] == 8000  # accounts in words, not SalesTax:Payable
     assert [r["amount"] for r in snapshot["balance"]] == [row[2] for row in position.rows]
 
 

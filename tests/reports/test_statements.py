@@ -20,7 +20,7 @@ def test_the_statement_of_activities_splits_by_restriction(people):
     table = statement_of_activities(**Q1)
     rows = {row[1]: row[2:] for row in table.rows}
     assert rows["Sales · Food"] == (100000, 0, 100000)
-    assert rows["Donations · Restricted · CommunityFridge"] == (0, 4000, 4000)
+    assert rows["Donations · Restricted · Community fridge"] == (0, 4000, 4000)
     assert rows["Net assets released from restrictions"] == (0, 0, 0)
     assert rows["Total revenue and support"] == (150000, 4000, 154000)
     assert rows["Total expenses"] == (59000, 0, 59000)
@@ -39,3 +39,6 @@ def test_functional_expenses_by_nature_and_function(people):
     rows = dict(figures.rows)
     assert rows["Program assistance and supplies"] == (6000, 0, 0, 0)
     assert rows["Rent"] == (0, 0, 20000, 0)
+    # Each account in words, as the public report prints it (not Expenses:CostOfGoodsSold:Food).
+    assert rows["Cost of goods sold · Food"] == (0, 0, 30000, 0)
+    assert rows["Card fees"] == (0, 0, 3000, 0)
