@@ -33,8 +33,16 @@ def report_context(*, snapshot_text: str, seal: dict, version_links=(), for_pdf=
     funds = tables["rollforward"]
     language = translation.get_language() or "en"
     summary = snapshot["summary"].get(language[:2]) or snapshot["summary"]["en"]
+    steps = sections.flow_steps(snapshot)
     descriptions = (
         _(
+            "Bars from left to right: the venue's revenue, its costs, the surplus left, the "
+            "part earmarked for the programs, what the programs' funds held from earlier "
+            "quarters, the gifts given for them, the part disbursed and what the funds hold at "
+            "the quarter's end. The table below gives each figure."
+        )
+        if steps is sections.FLOW_STEPS
+        else _(
             "Bars from left to right: the venue's revenue, its costs, the surplus left, the "
             "part earmarked for the programs, the part disbursed and the part held for later. "
             "The table below gives each figure."
@@ -53,7 +61,9 @@ def report_context(*, snapshot_text: str, seal: dict, version_links=(), for_pdf=
         "version_links": version_links,
         "charts": [
             {
-                "svg": charts.waterfall(flow, descriptions[0], money),
+                "svg": charts.waterfall(
+                    flow, [kind for _key, _label, kind in steps], descriptions[0], money
+                ),
                 "description": descriptions[0],
                 "table": flow,
             },

@@ -25,7 +25,10 @@ from reports.statements.ledger_statements import (
 )
 
 SCHEMA = "tillshare-transparency-report"
-SCHEMA_VERSION = 1
+# 2: the money flow's programs' side ties to the funds (carried in + earmarked + gifts -
+# disbursed = held, the funds' closing balances); version 1 ended it at earmarked - disbursed.
+# A report renders by the version it was sealed with (reports.snapshot.sections.flow_steps).
+SCHEMA_VERSION = 2
 PERIOD_NOT_CLOSED = "Quarter {period} is not closed: close it before publishing its report"
 TIE_OUT_FAILED = "Tie-out failed for {what}: {left} != {right}"
 
@@ -217,8 +220,10 @@ def build_snapshot(
             "venue_costs": this["venue_costs"],
             "surplus": this["surplus"],
             "earmarked": earmarked,
+            "carried_in": sum(row["opening"] for row in funds),
+            "gifts": sum(row["restricted_gifts"] for row in funds),
             "disbursed": disbursed,
-            "held_from_quarter": earmarked - disbursed,
+            "held": sum(row["closing"] for row in funds),
         },
         "earmark": public["earmark"],
         "rollforward": funds,

@@ -8,6 +8,7 @@ same snapshot always gives the same PDF bytes.
 """
 
 import re
+from collections.abc import Sequence
 from decimal import Decimal
 
 import pygal
@@ -71,20 +72,33 @@ def _chart(kind, title: str, style=STYLE, **options):
     return kind(**settings)
 
 
-def waterfall(table: Table, description: str, money) -> str:
-    """Return the money-flow waterfall: each step floats from where the previous one ended."""
-    amounts = [row[1] for row in table.rows]
-    revenue, costs, surplus, earmarked, disbursed, held = amounts
-    bases = [0, max(surplus, 0), 0, 0, held, 0]
-    chart = _chart(pygal.StackedBar, table.title, style=WATERFALL_STYLE)
+def waterfall_bases(amounts: Sequence[int], kinds: Sequence[str]) -> list[int]:
+    """Where each bar of a waterfall starts: a "total" step rises from zero, an "up" step
+    floats on where the flow stands and a "down" step hangs from it."""
+    level, bases = 0, []
+    for amount, kind in zip(amounts, kinds, strict=True):
+        if kind == "total":
+            level, base = amount, 0
+        elif kind == "up":
+            level, base = level + amount, level
+        else:
+            level -= amount
+            base = level
+        bases.append(max(base, 0))  # a loss draws from zero rather than below the axis
+    return bases
+
+
+def waterfall(table: Table, kinds: Sequence[str], description: str, money) -> str:
+    """Return the money-flow waterfall (kinds: each row's, see waterfall_bases)."""
+    bases = waterfall_bases([amount for _step, amount in table.rows], kinds)
+    # Eight steps' names side by side would run into each other: they slant.
+    chart = _chart(pygal.StackedBar, table.title, style=WATERFALL_STYLE, x_label_rotation=25,
+                   height=400)  # fmt: skip
     chart.x_labels = [row[0] for row in table.rows]
     chart.add("", [_dollars(b) for b in bases])
     chart.add(
         _("Amount"),
-        [
-            {"value": _dollars(abs(v)), "label": money(v)}
-            for v in (revenue, costs, surplus, earmarked, disbursed, held)
-        ],
+        [{"value": _dollars(abs(amount)), "label": money(amount)} for _step, amount in table.rows],
     )
     return _svg(chart, table.key, table.title, description)
 

@@ -82,14 +82,31 @@ def venue_results(snapshot: dict) -> Table:
     )
 
 
+# The steps of the money flow: (key, label, how its bar stands in the waterfall: "total" rises
+# from zero, "up" adds to where the flow stands, "down" takes away from it). The venue's side
+# ends at what it earmarked; the programs' side starts from what their funds held before the
+# quarter and ends at what they hold after it, the sum of "Held for ..." at a glance.
 FLOW_STEPS = (
-    ("venue_revenue", gettext_noop("Venue revenue")),
-    ("venue_costs", gettext_noop("Venue costs")),
-    ("surplus", gettext_noop("Surplus")),
-    ("earmarked", gettext_noop("Earmarked")),
-    ("disbursed", gettext_noop("Disbursed")),
-    ("held_from_quarter", gettext_noop("Held for later")),
+    ("venue_revenue", gettext_noop("Venue revenue"), "total"),
+    ("venue_costs", gettext_noop("Venue costs"), "down"),
+    ("surplus", gettext_noop("Surplus"), "total"),
+    ("earmarked", gettext_noop("Earmarked"), "total"),
+    ("carried_in", gettext_noop("Held from earlier quarters"), "up"),
+    ("gifts", gettext_noop("Gifts for the programs"), "up"),
+    ("disbursed", gettext_noop("Disbursed"), "down"),
+    ("held", gettext_noop("Held at the quarter's end"), "total"),
 )
+# Reports sealed under schema version 1 end the flow at earmarked - disbursed.
+FLOW_STEPS_V1 = (
+    *FLOW_STEPS[:4],
+    ("disbursed", gettext_noop("Disbursed"), "down"),
+    ("held_from_quarter", gettext_noop("Held for later"), "total"),
+)
+
+
+def flow_steps(snapshot: dict) -> tuple[tuple[str, str, str], ...]:
+    """The money flow's steps in the schema version the snapshot was sealed with."""
+    return FLOW_STEPS if snapshot["schema_version"] >= 2 else FLOW_STEPS_V1
 
 
 def money_flow(snapshot: dict) -> Table:
@@ -98,7 +115,7 @@ def money_flow(snapshot: dict) -> Table:
         key="money-flow",
         title=_("How the money flowed"),
         columns=(Column("step", _("Step")), Column("amount", _("Amount"), CENTS)),
-        rows=tuple((_(label), flow[key]) for key, label in FLOW_STEPS),
+        rows=tuple((_(label), flow[key]) for key, label, _kind in flow_steps(snapshot)),
     )
 
 

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from ledger.money import format_cents
 from reports.rendering import render_html, render_report_pdf, render_zip
-from reports.snapshot import sections
+from reports.snapshot import charts, sections
 from reports.templatetags.report_format import money
 
 pytestmark = pytest.mark.django_db
@@ -77,3 +77,36 @@ def test_the_csv_zip_equals_the_snapshot(published):
     assert render_zip(snapshot_text=published.snapshot) == render_zip(
         snapshot_text=published.snapshot
     )
+
+
+def test_the_waterfall_stacks_each_step_on_where_the_flow_stands(published):
+    """The worked quarter's bars start at: revenue 0, costs hang from the 970.00 surplus,
+    surplus 0, earmarked 0, held from earlier quarters and the 40.00 of gifts float on the
+    150.00 earmarked, disbursed hangs from the 130.00 held at the end, which rises from 0."""
+    snapshot = json.loads(published.snapshot)
+    steps = sections.flow_steps(snapshot)
+    flow = sections.money_flow(snapshot)
+
+    bases = charts.waterfall_bases([amount for _, amount in flow.rows], [k for *_, k in steps])
+
+    assert [amount for _, amount in flow.rows] == [150000, 53000, 97000, 15000, 0, 4000, 6000,
+                                                   13000]  # fmt: skip
+    assert bases == [0, 97000, 0, 0, 15000, 15000, 13000, 0]
+
+
+def test_a_report_sealed_under_schema_version_1_renders_its_own_flow(published):
+    """A published report renders from the bytes it was sealed with, whatever the code that
+    builds new ones has become: version 1 ended the flow at earmarked - disbursed."""
+    snapshot = json.loads(published.snapshot)
+    flow = snapshot["money_flow"]
+    snapshot["schema_version"] = 1
+    snapshot["money_flow"] = {
+        **{key: flow[key] for key in ("venue_revenue", "venue_costs", "surplus", "earmarked")},
+        "disbursed": 6000, "held_from_quarter": 9000,
+    }  # fmt: skip
+    with translation.override("en"):
+        html = render_html(snapshot_text=json.dumps(snapshot), seal=_seal(published))
+        rows = sections.money_flow(snapshot).rows
+
+    assert rows[-2:] == (("Disbursed", 6000), ("Held for later", 9000))
+    assert "the part disbursed and the part held for later" in html

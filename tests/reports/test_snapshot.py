@@ -47,6 +47,19 @@ def test_the_snapshot_holds_the_worked_quarter(published):
     assert snapshot["seal_inputs"]["ledger_head_seq"] == 8
 
 
+def test_the_money_flow_ends_at_what_the_funds_hold(published):
+    """Venue: 1,500.00 - 530.00 = 970.00 surplus, 150.00 earmarked. Programs: 0.00 held before
+    + 150.00 earmarked + 40.00 given for the fridge - 60.00 disbursed = 130.00 held, the sum of
+    "Held for ..." at a glance (80.00 + 50.00); earmarked - disbursed alone would say 90.00."""
+    snapshot = json.loads(published.snapshot)
+    assert snapshot["schema_version"] == 2
+    assert snapshot["money_flow"] == {
+        "venue_revenue": 150000, "venue_costs": 53000, "surplus": 97000, "earmarked": 15000,
+        "carried_in": 0, "gifts": 4000, "disbursed": 6000, "held": 13000,
+    }  # fmt: skip
+    assert sum(snapshot["at_a_glance"]["held"].values()) == 13000
+
+
 def test_the_rollforward_ties_to_the_statement_of_financial_position(published):
     snapshot = json.loads(published.snapshot)
     position = statement_of_financial_position(as_of=datetime.date(2026, 3, 31))
@@ -79,6 +92,13 @@ def test_each_closing_balance_is_the_next_quarters_opening(closed_quarter):
         "community-fridge": 8000, "skill-share": 3000,
     }  # fmt: skip
     assert q2["venue_results"]["prior_quarter"]["surplus"] == 97000
+    # A quarter with no sales earmarks nothing and spends from what earlier quarters held:
+    # 130.00 + 0.00 + 0.00 - 20.00 = 110.00 (version 1 would have shown -20.00 "held for later").
+    flow = q2["money_flow"]
+    assert (flow["carried_in"], flow["earmarked"], flow["gifts"], flow["disbursed"]) == (
+        13000, 0, 0, 2000,
+    )  # fmt: skip
+    assert flow["held"] == 11000
     assert q2["seal_inputs"]["previous_seal"] == first.seal
 
 
