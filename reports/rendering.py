@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from reports.pdf import PdfAttachment, render_pdf
 from reports.snapshot import charts, sections
+from reports.snapshot.words import earmark_words
 from reports.tables import table_csv
 from reports.templatetags.report_format import money
 
@@ -56,6 +57,7 @@ def report_context(*, snapshot_text: str, seal: dict, version_links=(), for_pdf=
         "snapshot": snapshot,
         "tables": tables,
         "summary": summary,
+        "earmark_words": earmark_words(snapshot),
         "seal": seal,
         "for_pdf": for_pdf,
         "version_links": version_links,

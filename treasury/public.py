@@ -38,6 +38,7 @@ class ProgramShare:
 class QuarterEarmark:
     period: str
     policy_version: int
+    policy_effective_from: datetime.date
     floor_percent: Decimal
     share_percent: Decimal
     qualifying_net_sales: Money
@@ -55,6 +56,7 @@ def quarter_earmark(*, period: str) -> QuarterEarmark:
     return QuarterEarmark(
         period=figures.quarter.name,
         policy_version=figures.policy.version,
+        policy_effective_from=figures.policy.effective_from,
         floor_percent=figures.policy.floor_percent,
         share_percent=figures.policy.share_percent,
         qualifying_net_sales=_usd(figures.qualifying_net_sales),

@@ -27,6 +27,7 @@ from reports.statements.ledger_statements import (
 SCHEMA = "tillshare-transparency-report"
 # 2: the money flow's programs' side ties to the funds (carried in + earmarked + gifts -
 # disbursed = held, the funds' closing balances); version 1 ended it at earmarked - disbursed.
+# The earmark gains its policy's first day, so that its words render in the reader's language.
 # A report renders by the version it was sealed with (reports.snapshot.sections.flow_steps).
 SCHEMA_VERSION = 2
 PERIOD_NOT_CLOSED = "Quarter {period} is not closed: close it before publishing its report"

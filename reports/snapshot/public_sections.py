@@ -23,6 +23,7 @@ def gather(quarter: Quarter, programs: list) -> dict:
     return {
         "earmark": {
             "policy_version": earmark.policy_version,
+            "policy_effective_from": earmark.policy_effective_from.isoformat(),
             "floor_percent": str(earmark.floor_percent),
             "share_percent": str(earmark.share_percent),
             "qualifying_net_sales": to_cents(earmark.qualifying_net_sales),

@@ -100,6 +100,7 @@ def test_a_report_sealed_under_schema_version_1_renders_its_own_flow(published):
     snapshot = json.loads(published.snapshot)
     flow = snapshot["money_flow"]
     snapshot["schema_version"] = 1
+    del snapshot["earmark"]["policy_effective_from"]
     snapshot["money_flow"] = {
         **{key: flow[key] for key in ("venue_revenue", "venue_costs", "surplus", "earmarked")},
         "disbursed": 6000, "held_from_quarter": 9000,
@@ -110,3 +111,22 @@ def test_a_report_sealed_under_schema_version_1_renders_its_own_flow(published):
 
     assert rows[-2:] == (("Disbursed", 6000), ("Held for later", 9000))
     assert "the part disbursed and the part held for later" in html
+    assert "(policy version 1): 5 % of qualifying net sales" in html  # no first day kept
+
+
+def test_the_earmark_policy_reads_in_the_reports_language(published):
+    """The worked quarter: floor 5 % x $1,500.00 = $75.00, share 40 % x $970.00 = $388.00;
+    the share wins. The Spanish page says it in Spanish, not in the treasury's English."""
+    snapshot = json.loads(published.snapshot)
+    assert snapshot["earmark"]["policy_effective_from"] == "2026-01-01"
+    with translation.override("en"):
+        english = render_html(snapshot_text=published.snapshot, seal=_seal(published))
+    with translation.override("es"):
+        spanish = render_html(snapshot_text=published.snapshot, seal=_seal(published))
+
+    assert "(policy version 1, in force since Jan. 1, 2026)" in english
+    assert "so the share is 40 % x $970.00 = $388.00." in english
+    assert "The designation is the surplus share: $388.00, rounded half up" in english
+    assert "vigente desde el 1 de enero de 2026" in spanish
+    assert "La asignación es la parte del excedente: $388.00" in spanish
+    assert "Each quarter the board" not in spanish
