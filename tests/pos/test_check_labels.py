@@ -85,3 +85,24 @@ def test_a_check_of_an_earlier_business_day_shows_its_date(venue, tablet):
     closed = dict(re.findall(r'<th scope="row">(\d+): [^<]*</th>\s*<td>([^<]*)</td>', page))
     assert closed == {str(yesterday): "Thu 26 Nov, 20:00", str(late): "Fri 27 Nov, 01:30",
                       str(today): "20:00"}  # fmt: skip
+
+
+def test_a_check_number_opens_its_receipt_and_an_unknown_one_says_so(venue, tablet):
+    number = closed_fries(venue, name="Sam")
+    still_open = open_tab(client_id=uuid.uuid4(), name="Kim", staff=venue.cashier,
+                          device=venue.tablet)  # fmt: skip
+    tablet.sign_in()
+
+    found = tablet.get("/tablet/closed", {"check": f"#{number}"})
+    missing = tablet.get("/tablet/closed", {"check": "99999"})
+    not_closed = tablet.get("/tablet/closed", {"check": str(still_open.id)})
+    garbage = tablet.get("/tablet/closed", {"check": "1; drop"})
+    huge = tablet.get("/tablet/closed", {"check": "9" * 30})
+
+    assert (found.status_code, found.url) == (302, f"/tablet/tabs/{number}/receipt")
+    assert {missing.status_code, not_closed.status_code, garbage.status_code, huge.status_code} == {
+        404
+    }
+    assert "No closed check has the number 99999" in missing.content.decode()
+    assert f"No closed check has the number {still_open.id}" in not_closed.content.decode()
+    assert "No closed check has the number 1; drop" in garbage.content.decode()

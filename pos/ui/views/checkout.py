@@ -277,12 +277,27 @@ def receipt(request: HttpRequest, tab_id: int) -> HttpResponse:
     return render(request, "pos/ui/receipt.html", context)
 
 
+NO_CLOSED_CHECK = "No closed check has the number {number}"
+
+
 @staff_required
 def closed_checks(request: HttpRequest) -> HttpResponse:
+    """The latest closed checks; ?check=N opens check N's receipt (a guest back days later)."""
+    error = ""
+    if number := request.GET.get("check", "").strip().lstrip("#"):
+        # Twelve digits at most: a longer number is no check's and overflows the database.
+        if (
+            number.isdigit()
+            and len(number) <= 12
+            and Tab.objects.filter(id=int(number), status=Tab.Status.CLOSED).exists()
+        ):
+            return redirect("ui:receipt", int(number))
+        error = NO_CLOSED_CHECK.format(number=number[:12])
     context = screen_context(
-        request, "closed", tabs=selectors.latest_closed(), today=business_date()
-    )
-    return render(request, "pos/ui/closed.html", context)
+        request, "closed", tabs=selectors.latest_closed(), today=business_date(), error=error,
+        number=number[:12],
+    )  # fmt: skip
+    return render(request, "pos/ui/closed.html", context, status=404 if error else 200)
 
 
 class RefundForm(ApprovalForm):
