@@ -232,12 +232,10 @@ def insert(
 
 def update(obj: Model, fields: Sequence[str]) -> None:
     """UPDATE the instance's row: these fields (names or attnames) as the instance holds them."""
-    meta, database = obj._meta, db()
-    chosen = [meta.get_field(name) for name in fields]
-    assignments = ", ".join(f'"{field.column}" = %s' for field in chosen)
-    values = [field.get_db_prep_save(getattr(obj, field.attname), database) for field in chosen]
-    statement = f'UPDATE "{meta.db_table}" SET {assignments} WHERE "{meta.pk.column}" = %s'  # noqa: S608
-    execute(statement, [*values, meta.pk.get_db_prep_value(obj.pk, database)])
+    chosen = [obj._meta.get_field(name) for name in fields]
+    values = {field: getattr(obj, field.attname) for field in chosen}
+    statement, params = _update_statement(obj._meta, obj.pk, values)
+    execute(statement, params)
 
 
 def update_returning(model: type[M], pk, **values) -> M | None:
@@ -246,21 +244,23 @@ def update_returning(model: type[M], pk, **values) -> M | None:
 
     A relation field takes an instance or None (its key is stored).
     """
-    meta, database = model._meta, db()
-    chosen = [meta.get_field(name) for name in values]
-    assignments = ", ".join(f'"{field.column}" = %s' for field in chosen)
-    params = [
-        field.get_db_prep_save(
-            getattr(value, "pk", value) if field.is_relation else value, database
-        )
-        for field, value in zip(chosen, values.values(), strict=True)
-    ]
+    meta = model._meta
+    chosen = {
+        field: getattr(value, "pk", value) if field.is_relation else value
+        for field, value in ((meta.get_field(name), value) for name, value in values.items())
+    }
+    statement, params = _update_statement(meta, pk, chosen)
     returning = ", ".join(f'"{field.column}"' for field in meta.concrete_fields)
-    statement = (
-        f'UPDATE "{meta.db_table}" SET {assignments} '  # noqa: S608 (model names)
-        f'WHERE "{meta.pk.column}" = %s RETURNING {returning}'
-    )
-    with driver_cursor(database) as cursor:
-        cursor.execute(statement, [*params, meta.pk.get_db_prep_value(pk, database)])
+    with driver_cursor(db()) as cursor:
+        cursor.execute(f"{statement} RETURNING {returning}", params)
         found = cursor.fetchall()
     return instance(model, found[0]) if found else None
+
+
+def _update_statement(meta, pk, values: dict) -> tuple[str, list]:
+    """UPDATE of the row of this key: each field (a model field) to its value, prepared."""
+    database = db()
+    assignments = ", ".join(f'"{field.column}" = %s' for field in values)
+    params = [field.get_db_prep_save(value, database) for field, value in values.items()]
+    statement = f'UPDATE "{meta.db_table}" SET {assignments} WHERE "{meta.pk.column}" = %s'  # noqa: S608 (model names)
+    return statement, [*params, meta.pk.get_db_prep_value(pk, database)]
