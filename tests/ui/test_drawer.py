@@ -22,6 +22,7 @@ def test_drawer_close_with_a_count_and_the_z_report_matches_the_sales(venue, new
     sign_in(page)
     page.get_by_role("link", name="Drawer").click()
     count(page, {each("$20"): "5"})
+    expect(page.locator("#open-total")).to_have_text("$100.00")  # Total counted, as typed
     page.get_by_role("button", name="Open drawer").click()
     expect(page.get_by_text("float $100.00")).to_be_visible()
 
@@ -49,6 +50,7 @@ def test_drawer_close_with_a_count_and_the_z_report_matches_the_sales(venue, new
     pieces = {"$20": "5", "$10": "1", "$5": "1", "$1": "3", "25¢": "3", "10¢": "1", "5¢": "1",
               "1¢": "4"}  # fmt: skip
     count(page, {each(label): number for label, number in pieces.items()})
+    expect(page.locator("#close-total")).to_have_text("$118.94")
     page.get_by_role("button", name="Close drawer").click()
     confirm(page)
     page.wait_for_url("**/report")

@@ -386,6 +386,23 @@
     if (form && polling.contains(form)) event.preventDefault();
   });
 
+  /* ---- a cash count adds itself up as it is typed (the server counts again) ---- */
+  function countTotal(fieldset) {
+    var cents = 0;
+    fieldset.querySelectorAll("input[data-cents]").forEach(function (input) {
+      var pieces = /^[0-9]+$/.test(input.value) ? parseInt(input.value, 10) : 0;
+      cents += pieces * parseInt(input.dataset.cents, 10);
+    });
+    var dollars = Math.floor(cents / 100).toLocaleString("en-US");
+    fieldset.querySelector("[data-count-total]").value =
+      "$" + dollars + "." + String(cents % 100).padStart(2, "0");
+  }
+  document.addEventListener("input", function (event) {
+    var fieldset = event.target.closest && event.target.closest("[data-count]");
+    if (fieldset) countTotal(fieldset);
+  });
+  document.querySelectorAll("[data-count]").forEach(countTotal);
+
   window.Tillshare = { queue: loadQueue, flush: flush, uuid4: uuid4, isOnline: function () { return online; } };
   showUnsent(loadQueue().length);
   renderPending();
