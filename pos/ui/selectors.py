@@ -101,6 +101,15 @@ def open_tabs() -> list[dict]:
     return cards
 
 
+def closed_check_id(number: str) -> int | None:
+    """The id of the closed check with this number as typed (digits, twelve at most: a longer
+    number is no check's and would overflow the database), or None."""
+    if not (number.isdigit() and len(number) <= 12):
+        return None
+    found = Tab.objects.filter(id=int(number), status=Tab.Status.CLOSED).exists()
+    return int(number) if found else None
+
+
 def latest_closed(limit: int = 100) -> list[Tab]:
     """The latest closed checks, newest first (earlier business days too: a guest may come
     back for a receipt or a refund)."""

@@ -285,13 +285,8 @@ def closed_checks(request: HttpRequest) -> HttpResponse:
     """The latest closed checks; ?check=N opens check N's receipt (a guest back days later)."""
     error = ""
     if number := request.GET.get("check", "").strip().lstrip("#"):
-        # Twelve digits at most: a longer number is no check's and overflows the database.
-        if (
-            number.isdigit()
-            and len(number) <= 12
-            and Tab.objects.filter(id=int(number), status=Tab.Status.CLOSED).exists()
-        ):
-            return redirect("ui:receipt", int(number))
+        if (tab_id := selectors.closed_check_id(number)) is not None:
+            return redirect("ui:receipt", tab_id)
         error = NO_CLOSED_CHECK.format(number=number[:12])
     context = screen_context(
         request, "closed", tabs=selectors.latest_closed(), today=business_date(), error=error,
